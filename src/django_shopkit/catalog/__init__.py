@@ -1,0 +1,1 @@
+"""The catalog: categories, tags, products, reviews and discounts."""

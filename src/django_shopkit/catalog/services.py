@@ -1,0 +1,85 @@
+"""Catalog business logic; the stock operations the orders app builds on.
+
+Hosts replace the service by subclassing :class:`CatalogService` and naming the subclass in
+``SHOPKIT_CATALOG_SERVICE``; library code always goes through :func:`get_catalog_service`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from django_shopkit.loading import get_class, get_product_model
+
+__all__ = ["CatalogService", "OutOfStock", "get_catalog_service"]
+
+
+class OutOfStock(Exception):
+    """Raised when a product has fewer units in stock than asked for."""
+
+    def __init__(self, product_id: int, requested: int, available: int) -> None:
+        self.product_id = product_id
+        self.requested = requested
+        self.available = available
+        super().__init__(
+            _("Only %(available)d of product %(product)s left in stock; %(requested)d requested.")
+            % {"available": available, "product": product_id, "requested": requested}
+        )
+
+
+class CatalogService:
+    """Stock operations that never oversell. Override a method to change one rule."""
+
+    def reserve_stock(self, product_id: int, quantity: int) -> None:
+        """Take ``quantity`` units of an active product out of stock, or raise OutOfStock.
+
+        One conditional UPDATE (``stock >= quantity``) does check and write at once, so
+        concurrent buyers cannot both pass a check and oversell; the row lock it takes is held
+        until the surrounding transaction ends.
+        """
+        if quantity < 1:
+            raise ValueError("quantity must be at least 1")
+        product_model = get_product_model()
+        updated = product_model._default_manager.filter(
+            pk=product_id, is_active=True, stock__gte=quantity
+        ).update(stock=F("stock") - quantity)
+        if not updated:
+            available = (
+                product_model._default_manager.filter(pk=product_id, is_active=True)
+                .values_list("stock", flat=True)
+                .first()
+            )
+            raise OutOfStock(product_id, quantity, available or 0)
+
+    def reserve_many(self, quantities: Mapping[int, int]) -> None:
+        """Reserve stock for several products at once: all of them, or none.
+
+        Rows are updated in primary-key order, so two carts holding the same products in
+        opposite orders lock them in the same order and cannot deadlock.
+        """
+        with transaction.atomic():
+            for product_id in sorted(quantities):
+                self.reserve_stock(product_id, quantities[product_id])
+
+    def release_stock(self, product_id: int, quantity: int) -> None:
+        """Put ``quantity`` units of a product back in stock."""
+        if quantity < 1:
+            raise ValueError("quantity must be at least 1")
+        get_product_model()._default_manager.filter(pk=product_id).update(
+            stock=F("stock") + quantity
+        )
+
+    def release_many(self, quantities: Mapping[int, int]) -> None:
+        """Put stock back for several products, in primary-key order."""
+        with transaction.atomic():
+            for product_id in sorted(quantities):
+                self.release_stock(product_id, quantities[product_id])
+
+
+def get_catalog_service() -> CatalogService:
+    """Return an instance of the class named by ``SHOPKIT_CATALOG_SERVICE``."""
+    service: CatalogService = get_class("CATALOG_SERVICE")()
+    return service

@@ -1,0 +1,150 @@
+"""Settings of django-shopkit, each with its default, type and purpose.
+
+Every setting is read from the project's settings with the ``SHOPKIT_`` prefix, e.g.
+``SHOPKIT_PAGE_SIZE``. Importing this module installs the defaults on
+``django.conf.settings``; the ``django_shopkit`` app config imports it at start-up, so library
+code reads ``settings.SHOPKIT_<NAME>`` and always finds a value.
+"""
+
+from __future__ import annotations
+
+from appconf import AppConf
+from django.conf import settings
+
+__all__ = ["MODEL_SETTINGS", "SETTING_TYPES", "ShopkitConf", "settings"]
+
+#: Model setting suffix -> (default class name, app that uses the model).
+MODEL_SETTINGS: dict[str, tuple[str, str]] = {
+    "CATEGORY_MODEL": ("Category", "django_shopkit.catalog"),
+    "TAG_MODEL": ("Tag", "django_shopkit.catalog"),
+    "PRODUCT_MODEL": ("Product", "django_shopkit.catalog"),
+    "REVIEW_MODEL": ("Review", "django_shopkit.catalog"),
+    "DISCOUNT_MODEL": ("Discount", "django_shopkit.catalog"),
+    "CART_MODEL": ("Cart", "django_shopkit.orders"),
+    "CART_ITEM_MODEL": ("CartItem", "django_shopkit.orders"),
+    "ORDER_MODEL": ("Order", "django_shopkit.orders"),
+    "ORDER_ITEM_MODEL": ("OrderItem", "django_shopkit.orders"),
+    "PAYMENT_MODEL": ("Payment", "django_shopkit.orders"),
+}
+
+_STR_OR_NONE = (str, type(None))
+_PATHS = (list, tuple)
+
+#: Setting suffix -> accepted Python type(s); checked by the ``shopkit.E004`` system check.
+SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
+    "MODELS_APP": _STR_OR_NONE,
+    **dict.fromkeys(MODEL_SETTINGS, _STR_OR_NONE),
+    "CURRENCY": str,
+    "CURRENCY_DECIMAL_PLACES": int,
+    "PAGE_SIZE": int,
+    "MAX_PAGE_SIZE": int,
+    "MAX_LINE_QUANTITY": int,
+    "CACHE_ALIAS": str,
+    "CACHE_KEY_PREFIX": str,
+    "FEATURED_CACHE_TIMEOUT": int,
+    "CATEGORY_CACHE_TIMEOUT": int,
+    "PAGE_CACHE_TIMEOUT": int,
+    "SIDEBAR_CACHE_TIMEOUT": int,
+    "FEATURED_LIMIT": int,
+    "POPULAR_CATEGORIES_LIMIT": int,
+    "ACTIVE_USER_FIELD": str,
+    "ACTIVE_USER_INTERVAL": int,
+    "REQUEST_LOG_LOGGER": str,
+    "REQUEST_LOG_SKIP_PATHS": _PATHS,
+    "REQUEST_ID_HEADER": str,
+    "REQUEST_ID_MAX_LENGTH": int,
+    "PAYMENT_GATEWAY": str,
+    "CATALOG_SERVICE": str,
+    "CART_SERVICE": str,
+    "ORDER_SERVICE": str,
+    "SEND_ORDER_EMAILS": bool,
+    "ORDER_EMAIL_FROM": _STR_OR_NONE,
+    "ORDER_EMAIL_SUBJECT_PREFIX": str,
+}
+
+
+class ShopkitConf(AppConf):
+    """Declare every ``SHOPKIT_*`` setting with its default."""
+
+    # -- Models -------------------------------------------------------------------------
+    #: App label whose models supply every model setting left unset: with ``"shop"``,
+    #: ``SHOPKIT_PRODUCT_MODEL`` defaults to ``"shop.Product"`` and so on.
+    MODELS_APP: str | None = None
+    #: ``"app_label.ModelName"`` of the host's concrete models.
+    CATEGORY_MODEL: str | None = None
+    TAG_MODEL: str | None = None
+    PRODUCT_MODEL: str | None = None
+    REVIEW_MODEL: str | None = None
+    DISCOUNT_MODEL: str | None = None
+    CART_MODEL: str | None = None
+    CART_ITEM_MODEL: str | None = None
+    ORDER_MODEL: str | None = None
+    ORDER_ITEM_MODEL: str | None = None
+    PAYMENT_MODEL: str | None = None
+
+    # -- Money --------------------------------------------------------------------------
+    #: ISO 4217 code stored on orders and shown next to prices.
+    CURRENCY: str = "USD"
+    #: Places every amount is quantized to (ROUND_HALF_UP).
+    CURRENCY_DECIMAL_PLACES: int = 2
+
+    # -- API ----------------------------------------------------------------------------
+    #: Default page size of list endpoints.
+    PAGE_SIZE: int = 20
+    #: Largest ``page_size`` a client may ask for.
+    MAX_PAGE_SIZE: int = 100
+    #: Largest quantity of one product in one cart line or order.
+    MAX_LINE_QUANTITY: int = 99
+
+    # -- Caching ------------------------------------------------------------------------
+    #: Cache alias (a key of ``CACHES``) for shopkit's cached data.
+    CACHE_ALIAS: str = "default"
+    #: Prefix of every cache key shopkit writes.
+    CACHE_KEY_PREFIX: str = "shopkit"
+    #: Seconds the featured products are cached.
+    FEATURED_CACHE_TIMEOUT: int = 900
+    #: Seconds the popular categories are cached.
+    CATEGORY_CACHE_TIMEOUT: int = 3600
+    #: Seconds the HTML product list is cached with ``cache_page``.
+    PAGE_CACHE_TIMEOUT: int = 60
+    #: Seconds the category sidebar fragment is cached.
+    SIDEBAR_CACHE_TIMEOUT: int = 500
+    #: How many featured products are returned.
+    FEATURED_LIMIT: int = 10
+    #: How many categories the popular list returns.
+    POPULAR_CATEGORIES_LIMIT: int = 20
+
+    # -- Middleware ---------------------------------------------------------------------
+    #: Field of the user model that ``ActiveUserMiddleware`` writes.
+    ACTIVE_USER_FIELD: str = "last_active"
+    #: Minimum seconds between two writes of one user's last-active time.
+    ACTIVE_USER_INTERVAL: int = 300
+    #: Logger name of ``RequestLoggingMiddleware``.
+    REQUEST_LOG_LOGGER: str = "django_shopkit.request"
+    #: Path prefixes that are not logged.
+    REQUEST_LOG_SKIP_PATHS: tuple[str, ...] = ("/static/", "/media/", "/health")
+    #: Header carrying the request id in and out.
+    REQUEST_ID_HEADER: str = "X-Request-ID"
+    #: Longest accepted incoming request id; longer ones are replaced.
+    REQUEST_ID_MAX_LENGTH: int = 128
+
+    # -- Services and payments ----------------------------------------------------------
+    #: Dotted path of the payment gateway class.
+    PAYMENT_GATEWAY: str = "django_shopkit.orders.payments.DummyGateway"
+    #: Dotted path of the catalog service class (stock operations).
+    CATALOG_SERVICE: str = "django_shopkit.catalog.services.CatalogService"
+    #: Dotted path of the cart service class.
+    CART_SERVICE: str = "django_shopkit.orders.services.CartService"
+    #: Dotted path of the order service class.
+    ORDER_SERVICE: str = "django_shopkit.orders.services.OrderService"
+
+    # -- E-mail -------------------------------------------------------------------------
+    #: Send an order confirmation e-mail when an order is placed.
+    SEND_ORDER_EMAILS: bool = True
+    #: Sender of order e-mails; ``None`` uses ``DEFAULT_FROM_EMAIL``.
+    ORDER_EMAIL_FROM: str | None = None
+    #: Prefix of order e-mail subjects.
+    ORDER_EMAIL_SUBJECT_PREFIX: str = ""
+
+    class Meta:
+        prefix = "shopkit"

@@ -1,0 +1,269 @@
+"""Abstract cart, order and payment models; the host project subclasses each one.
+
+Business rules (stock, state transitions, charging) live in :mod:`django_shopkit.orders.services`;
+these models hold the data and the database constraints that back those rules up.
+"""
+
+from __future__ import annotations
+
+import secrets
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from django_shopkit.loading import (
+    get_cart_model_string,
+    get_order_model_string,
+    get_product_model_string,
+)
+
+__all__ = [
+    "AbstractCart",
+    "AbstractCartItem",
+    "AbstractOrder",
+    "AbstractOrderItem",
+    "AbstractPayment",
+    "OrderStatus",
+    "PaymentStatus",
+    "generate_order_number",
+]
+
+# Crockford-style alphabet: no 0/O or 1/I/L to misread on the phone.
+_NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def generate_order_number() -> str:
+    """Return a random, unguessable order number such as ``SK-7KQ2-M9XD-4RTP``."""
+    chars = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(12))
+    return f"SK-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+class OrderStatus(models.TextChoices):
+    """The states of an order; the allowed moves are in the order service."""
+
+    PENDING = "pending", _("Pending payment")
+    PAID = "paid", _("Paid")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class PaymentStatus(models.TextChoices):
+    """The states of one payment attempt."""
+
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class AbstractCart(models.Model):
+    """A shopping cart: one per user, or one per session for anonymous visitors."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="%(app_label)s_%(class)s_set",
+    )
+    session_key = models.CharField(_("session key"), max_length=40, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(user__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["session_key"],
+                condition=models.Q(session_key__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('cart')} {self.pk}"
+
+
+class AbstractCartItem(models.Model):
+    """One product line in a cart; adding the same product again raises its quantity."""
+
+    cart = models.ForeignKey(
+        get_cart_model_string(),
+        verbose_name=_("cart"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    product = models.ForeignKey(
+        get_product_model_string(),
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="cart_items",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cart", "product"], name="%(app_label)s_%(class)s_one_line_per_product"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="%(app_label)s_%(class)s_quantity_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id}"
+
+
+class AbstractOrder(models.Model):
+    """A placed order: prices are snapshotted and the status only moves by allowed steps."""
+
+    Status = OrderStatus
+
+    number = models.CharField(
+        _("number"), max_length=32, unique=True, editable=False, default=generate_order_number
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="%(app_label)s_%(class)s_set",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2)
+    discount_total = models.DecimalField(
+        _("discount total"), max_digits=12, decimal_places=2, default=0
+    )
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=255, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="%(app_label)s_%(class)s_idempotency_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0, subtotal__gte=0, discount_total__gte=0),
+                name="%(app_label)s_%(class)s_amounts_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AbstractOrderItem(models.Model):
+    """One line of an order, with the product's name and price as they were at purchase."""
+
+    order = models.ForeignKey(
+        get_order_model_string(),
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    # SET_NULL keeps order history when a product is deleted; the snapshot fields remain.
+    product = models.ForeignKey(
+        get_product_model_string(),
+        verbose_name=_("product"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="order_items",
+    )
+    product_name = models.CharField(_("product name"), max_length=200)
+    product_slug = models.CharField(_("product slug"), max_length=250, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
+    original_unit_price = models.DecimalField(
+        _("original unit price"), max_digits=10, decimal_places=2
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+        verbose_name = _("order item")
+        verbose_name_plural = _("order items")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="%(app_label)s_%(class)s_quantity_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_name}"
+
+
+class AbstractPayment(models.Model):
+    """One charge attempt on an order through a payment gateway."""
+
+    Status = PaymentStatus
+
+    order = models.ForeignKey(
+        get_order_model_string(),
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    gateway = models.CharField(_("gateway"), max_length=100)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    reference = models.CharField(_("gateway reference"), max_length=255, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            # The last line of defence against a double charge: one successful payment per order.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status="succeeded"),
+                name="%(app_label)s_%(class)s_one_success_per_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.amount} ({self.status})"
+

@@ -1,0 +1,32 @@
+"""Shared fixtures; services that are missing skip here but fail in CI (``CI`` set)."""
+
+import os
+
+import pytest
+
+
+def require_service(reason: str) -> None:
+    """Skip the test on a developer's machine, fail it in CI."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must provide it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("SHOPKIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception as exc:  # any failure means "no usable Redis here"
+        require_service(f"Redis at {url} is not reachable: {exc}")
+    return url
+
+
+@pytest.fixture
+def postgres(django_db_blocker):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        require_service("needs PostgreSQL: run with DATABASE_URL=postgres://... (pytest -m postgres)")

@@ -29,4 +29,4 @@ def postgres(django_db_blocker):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        require_service("needs PostgreSQL: run with DATABASE_URL=postgres://... (pytest -m postgres)")
+        require_service("needs PostgreSQL: set DATABASE_URL=postgres://... (pytest -m postgres)")

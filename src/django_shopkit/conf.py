@@ -8,8 +8,11 @@ code reads ``settings.SHOPKIT_<NAME>`` and always finds a value.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from appconf import AppConf
-from django.conf import settings
+from django.conf import LazySettings
+from django.conf import settings as django_settings
 
 __all__ = ["MODEL_SETTINGS", "SETTING_TYPES", "ShopkitConf", "settings"]
 
@@ -63,7 +66,7 @@ SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
-class ShopkitConf(AppConf):
+class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     """Declare every ``SHOPKIT_*`` setting with its default."""
 
     # -- Models -------------------------------------------------------------------------
@@ -148,3 +151,54 @@ class ShopkitConf(AppConf):
 
     class Meta:
         prefix = "shopkit"
+
+
+if TYPE_CHECKING:
+
+    class ShopkitSettings(LazySettings):
+        """Django's settings as shopkit reads them: every ``SHOPKIT_*`` setting typed."""
+
+        SHOPKIT_MODELS_APP: str | None
+        SHOPKIT_CATEGORY_MODEL: str | None
+        SHOPKIT_TAG_MODEL: str | None
+        SHOPKIT_PRODUCT_MODEL: str | None
+        SHOPKIT_REVIEW_MODEL: str | None
+        SHOPKIT_DISCOUNT_MODEL: str | None
+        SHOPKIT_CART_MODEL: str | None
+        SHOPKIT_CART_ITEM_MODEL: str | None
+        SHOPKIT_ORDER_MODEL: str | None
+        SHOPKIT_ORDER_ITEM_MODEL: str | None
+        SHOPKIT_PAYMENT_MODEL: str | None
+        SHOPKIT_CURRENCY: str
+        SHOPKIT_CURRENCY_DECIMAL_PLACES: int
+        SHOPKIT_PAGE_SIZE: int
+        SHOPKIT_MAX_PAGE_SIZE: int
+        SHOPKIT_MAX_LINE_QUANTITY: int
+        SHOPKIT_CACHE_ALIAS: str
+        SHOPKIT_CACHE_KEY_PREFIX: str
+        SHOPKIT_FEATURED_CACHE_TIMEOUT: int
+        SHOPKIT_CATEGORY_CACHE_TIMEOUT: int
+        SHOPKIT_PAGE_CACHE_TIMEOUT: int
+        SHOPKIT_SIDEBAR_CACHE_TIMEOUT: int
+        SHOPKIT_FEATURED_LIMIT: int
+        SHOPKIT_POPULAR_CATEGORIES_LIMIT: int
+        SHOPKIT_ACTIVE_USER_FIELD: str
+        SHOPKIT_ACTIVE_USER_INTERVAL: int
+        SHOPKIT_REQUEST_LOG_LOGGER: str
+        SHOPKIT_REQUEST_LOG_SKIP_PATHS: tuple[str, ...]
+        SHOPKIT_REQUEST_ID_HEADER: str
+        SHOPKIT_REQUEST_ID_MAX_LENGTH: int
+        SHOPKIT_PAYMENT_GATEWAY: str
+        SHOPKIT_CATALOG_SERVICE: str
+        SHOPKIT_CART_SERVICE: str
+        SHOPKIT_ORDER_SERVICE: str
+        SHOPKIT_SEND_ORDER_EMAILS: bool
+        SHOPKIT_ORDER_EMAIL_FROM: str | None
+        SHOPKIT_ORDER_EMAIL_SUBJECT_PREFIX: str
+
+        def __getattr__(self, name: str) -> Any: ...
+
+
+#: ``django.conf.settings``, typed for the ``SHOPKIT_*`` names (read it, never copy values:
+#: ``override_settings`` must keep working).
+settings = cast("ShopkitSettings", django_settings)

@@ -1,4 +1,7 @@
-"""The whole HTML storefront in one include: ``path("", include("django_shopkit.storefront_urls"))``."""
+"""The whole HTML storefront in one include.
+
+Mount it with ``path("", include("django_shopkit.storefront_urls"))``.
+"""
 
 from django.urls import URLPattern, URLResolver
 

@@ -128,7 +128,7 @@ class AbstractProduct(SluggedModel):
         on_delete=models.PROTECT,
         related_name="products",
     )
-    tags = models.ManyToManyField(
+    tags: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         get_tag_model_string(), verbose_name=_("tags"), blank=True, related_name="products"
     )
     created_by = models.ForeignKey(

@@ -13,7 +13,7 @@ def unique_slug(instance: models.Model, value: str, field_name: str = "slug") ->
     taken slugs with that stem, instead of one query per attempt.
     """
     field = instance._meta.get_field(field_name)
-    max_length: int = field.max_length or 50  # type: ignore[attr-defined]
+    max_length: int = getattr(field, "max_length", None) or 50
     # Leave room for a "-NNNNNN" suffix so the result always fits the column.
     base = slugify(value)[: max_length - 7].strip("-") or "item"
     model = type(instance)

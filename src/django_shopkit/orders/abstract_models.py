@@ -7,6 +7,7 @@ these models hold the data and the database constraints that back those rules up
 from __future__ import annotations
 
 import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,10 @@ class AbstractCart(models.Model):
         on_delete=models.CASCADE,
         related_name="%(app_label)s_%(class)s_set",
     )
-    session_key = models.CharField(_("session key"), max_length=40, null=True, blank=True)
+    # NULL, not "", for "no session": the partial unique constraint must skip user carts.
+    session_key = models.CharField(  # noqa: DJ001
+        _("session key"), max_length=40, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -155,7 +159,8 @@ class AbstractOrder(models.Model):
         _("discount total"), max_digits=12, decimal_places=2, default=0
     )
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
-    idempotency_key = models.CharField(
+    # NULL, not "", for "no key": the partial unique constraint must skip keyless orders.
+    idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=255, null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -266,4 +271,3 @@ class AbstractPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.amount} ({self.status})"
-

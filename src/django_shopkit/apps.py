@@ -19,3 +19,7 @@ class ShopkitConfig(AppConfig):
 
         checks.register(shopkit_checks.check_settings)
         checks.register(shopkit_checks.check_models, checks.Tags.models)
+
+        from django_shopkit.middleware.checks import check_middleware
+
+        checks.register(check_middleware)

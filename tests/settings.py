@@ -61,3 +61,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_URL = "/static/"
 DEFAULT_FROM_EMAIL = "shop@example.com"
+# Django 6.1 warns on send without MAILERS (older versions ignore it); tests swap in locmem.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

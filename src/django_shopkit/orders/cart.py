@@ -1,0 +1,126 @@
+"""The cart service: add, change, remove and price the lines of a user's cart.
+
+Hosts change a rule by subclassing :class:`CartService` and naming the subclass in
+``SHOPKIT_CART_SERVICE``; library code always goes through :func:`get_cart_service`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from django_shopkit.conf import settings
+from django_shopkit.loading import get_cart_item_model, get_cart_model, get_class, get_product_model
+from django_shopkit.orders.exceptions import InvalidQuantity, ProductUnavailable
+from django_shopkit.orders.pricing import Totals, line_price, totals
+
+__all__ = ["CartService", "get_cart_service"]
+
+
+class CartService:
+    """Business rules of the cart. Override a method to change one rule."""
+
+    def get_cart(self, user: Any, *, create: bool = True, lock: bool = False) -> Any:
+        """Return the user's cart, creating it when ``create``; ``lock`` takes its row lock.
+
+        Creation uses ``INSERT ... ON CONFLICT DO NOTHING`` so two first requests of one user
+        racing each other both end up with the one cart the unique constraint allows.
+        """
+        manager = get_cart_model()._default_manager
+        queryset = manager.select_for_update() if lock else manager.all()
+        cart = queryset.filter(user=user).first()
+        if cart is None and create:
+            manager.bulk_create([manager.model(user=user)], ignore_conflicts=True)
+            cart = queryset.get(user=user)
+        return cart
+
+    def lines(self, cart: Any) -> QuerySet[Any]:
+        """Return the cart's lines with their products and discounts, in one query."""
+        manager = get_cart_item_model()._default_manager
+        if cart is None:
+            return manager.none()
+        return manager.filter(cart=cart).select_related("product", "product__discount")
+
+    def get_product(self, product_id: Any) -> Any:
+        """Return the active product ``product_id`` (with its discount) or raise."""
+        product_model = get_product_model()
+        try:
+            # The stubs do not see the reverse one-to-one ``discount``.
+            queryset = product_model._default_manager.select_related("discount")  # type: ignore[misc]
+            return queryset.get(pk=product_id, is_active=True)
+        except (product_model.DoesNotExist, ValueError, TypeError):
+            raise ProductUnavailable(
+                _("Product %(product)s does not exist or is not for sale.")
+                % {"product": product_id}
+            ) from None
+
+    def validate_quantity(self, product: Any, quantity: int) -> None:
+        """Raise InvalidQuantity unless ``1 <= quantity <= min(max per line, stock)``."""
+        if quantity < 1:
+            raise InvalidQuantity(_("Quantity must be at least 1."))
+        maximum: int = settings.SHOPKIT_MAX_LINE_QUANTITY
+        if quantity > maximum:
+            raise InvalidQuantity(
+                _("At most %(max)d units of one product fit in a cart line; %(qty)d requested.")
+                % {"max": maximum, "qty": quantity}
+            )
+        if quantity > product.stock:
+            raise InvalidQuantity(
+                _("Only %(stock)d of “%(name)s” in stock; %(qty)d requested.")
+                % {"stock": product.stock, "name": product.name, "qty": quantity}
+            )
+
+    def add(self, user: Any, product_id: Any, quantity: int = 1) -> tuple[Any, bool]:
+        """Add ``quantity`` units to the user's cart; return the line and whether it is new.
+
+        Adding a product already in the cart raises its line's quantity. The cart row is
+        locked for the duration, so two concurrent adds of one user cannot lose an update.
+        """
+        if quantity < 1:
+            raise InvalidQuantity(_("Quantity must be at least 1."))
+        with transaction.atomic():
+            cart = self.get_cart(user, lock=True)
+            product = self.get_product(product_id)
+            manager = get_cart_item_model()._default_manager
+            item = manager.filter(cart=cart, product=product).first()
+            if item is None:
+                self.validate_quantity(product, quantity)
+                item = manager.create(cart=cart, product=product, quantity=quantity)
+                return item, True
+            self.validate_quantity(product, item.quantity + quantity)
+            item.quantity += quantity
+            item.product = product
+            item.save(update_fields=["quantity", "updated_at"])
+            return item, False
+
+    def set_quantity(self, item: Any, quantity: int) -> Any:
+        """Set a line's quantity, validated against the per-line maximum and the stock."""
+        self.validate_quantity(item.product, quantity)
+        item.quantity = quantity
+        item.save(update_fields=["quantity", "updated_at"])
+        return item
+
+    def remove(self, item: Any) -> None:
+        """Remove one line from its cart."""
+        item.delete()
+
+    def clear(self, cart: Any) -> int:
+        """Remove every line of the cart; return how many were removed."""
+        if cart is None:
+            return 0
+        count, _details = get_cart_item_model()._default_manager.filter(cart=cart).delete()
+        return count
+
+    def totals(self, items: Iterable[Any]) -> Totals:
+        """Return subtotal, discounts and total of the lines, at current prices."""
+        return totals(line_price(item.product, item.quantity) for item in items)
+
+
+def get_cart_service() -> CartService:
+    """Return an instance of the class named by ``SHOPKIT_CART_SERVICE``."""
+    service: CartService = get_class("CART_SERVICE")()
+    return service

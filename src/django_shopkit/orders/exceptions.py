@@ -1,0 +1,110 @@
+"""Errors raised by the cart and order services; each carries a message fit for a buyer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from django_shopkit.catalog.services import OutOfStock
+
+__all__ = [
+    "EmptyCart",
+    "InsufficientStock",
+    "InvalidQuantity",
+    "InvalidTransition",
+    "OrderError",
+    "PaymentDeclined",
+    "PaymentError",
+    "PaymentPending",
+    "ProductUnavailable",
+]
+
+
+class OrderError(Exception):
+    """Base class of the errors of the orders app; ``code`` is stable, ``message`` translated."""
+
+    code = "order_error"
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class EmptyCart(OrderError):
+    """Raised when checking out a cart without lines."""
+
+    code = "empty_cart"
+
+    def __init__(self) -> None:
+        super().__init__(_("Your cart is empty."))
+
+
+class InvalidQuantity(OrderError):
+    """Raised for a quantity below 1, above the per-line maximum or above the stock."""
+
+    code = "invalid_quantity"
+
+
+class ProductUnavailable(OrderError):
+    """Raised when a product does not exist or is not for sale."""
+
+    code = "product_unavailable"
+
+
+class InvalidTransition(OrderError):
+    """Raised when an order cannot move from its current status to the one asked for."""
+
+    code = "invalid_transition"
+
+    def __init__(self, order: Any, target: str, reason: str | None = None) -> None:
+        self.order = order
+        self.current = str(order.status)
+        self.target = target
+        message = _("Order %(number)s is %(current)s and cannot become %(target)s.") % {
+            "number": order.number,
+            "current": self.current,
+            "target": target,
+        }
+        if reason:
+            message = f"{message} {reason}"
+        super().__init__(message)
+
+
+class PaymentError(OrderError):
+    """Base class of payment failures; ``payment`` is the attempt that was recorded."""
+
+    code = "payment_error"
+
+    def __init__(self, message: str, payment: Any = None) -> None:
+        self.payment = payment
+        super().__init__(message)
+
+
+class PaymentDeclined(PaymentError):
+    """Raised when the gateway declined the charge; the order stays payable."""
+
+    code = "payment_declined"
+
+
+class PaymentPending(PaymentError):
+    """Raised when the gateway gave no answer; retrying reuses the same idempotency key."""
+
+    code = "payment_pending"
+
+
+class InsufficientStock(OutOfStock):
+    """:class:`OutOfStock` that names the product, for messages shown to buyers."""
+
+    code = "out_of_stock"
+
+    def __init__(self, product_id: int, requested: int, available: int, product_name: str) -> None:
+        super().__init__(product_id, requested, available)
+        self.product_name = product_name
+        if available:
+            self.message = _(
+                "Only %(available)d of “%(name)s” left in stock; %(requested)d requested."
+            ) % {"available": available, "name": product_name, "requested": requested}
+        else:
+            self.message = _("“%(name)s” is out of stock.") % {"name": product_name}
+        self.args = (self.message,)

@@ -1,0 +1,77 @@
+"""Prices of cart and order lines: the product price less its current discount, as Decimal."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from django_shopkit.money import quantize
+
+__all__ = ["LinePrice", "Totals", "line_price", "totals", "unit_price"]
+
+
+def unit_price(product: Any, now: datetime.datetime | None = None) -> Decimal:
+    """Return what one unit of ``product`` costs now, its current discount applied.
+
+    Load products with ``select_related("discount")`` so this runs no query.
+    """
+    price = quantize(product.price)
+    try:
+        discount = product.discount
+    except ObjectDoesNotExist:
+        return price
+    if discount is None or not discount.is_current(now):
+        return price
+    return quantize(discount.apply(price))
+
+
+@dataclass(frozen=True)
+class LinePrice:
+    """The amounts of one line: list price, price paid and their totals."""
+
+    original_unit_price: Decimal
+    unit_price: Decimal
+    quantity: int
+
+    @property
+    def original_total(self) -> Decimal:
+        """Return the line at list price."""
+        return quantize(self.original_unit_price * self.quantity)
+
+    @property
+    def line_total(self) -> Decimal:
+        """Return the line at the price paid."""
+        return quantize(self.unit_price * self.quantity)
+
+
+def line_price(product: Any, quantity: int, now: datetime.datetime | None = None) -> LinePrice:
+    """Return the amounts of ``quantity`` units of ``product``."""
+    return LinePrice(quantize(product.price), unit_price(product, now), quantity)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Subtotal at list prices, the discounts, and the total to pay."""
+
+    subtotal: Decimal
+    discount_total: Decimal
+    total: Decimal
+    quantity: int
+
+
+def totals(lines: Iterable[LinePrice]) -> Totals:
+    """Add up lines: ``total == subtotal - discount_total``."""
+    subtotal = Decimal(0)
+    total = Decimal(0)
+    quantity = 0
+    for line in lines:
+        subtotal += line.original_total
+        total += line.line_total
+        quantity += line.quantity
+    subtotal, total = quantize(subtotal), quantize(total)
+    return Totals(subtotal, quantize(subtotal - total), total, quantity)

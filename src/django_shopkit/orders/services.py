@@ -1,0 +1,213 @@
+"""The order service: checkout, buy-now, payment and the other moves of an order's status.
+
+Hosts change a rule by subclassing :class:`OrderService` (or :class:`CartService`) and naming
+the subclass in ``SHOPKIT_ORDER_SERVICE`` (``SHOPKIT_CART_SERVICE``); library code always goes
+through :func:`get_order_service` and :func:`get_cart_service`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from django_shopkit.catalog.services import OutOfStock, get_catalog_service
+from django_shopkit.conf import settings
+from django_shopkit.loading import (
+    get_cart_item_model,
+    get_cart_model,
+    get_class,
+    get_order_item_model,
+    get_order_model,
+)
+from django_shopkit.orders import signals
+from django_shopkit.orders.cart import CartService, get_cart_service
+from django_shopkit.orders.charging import OrderPayments
+from django_shopkit.orders.exceptions import (
+    EmptyCart,
+    InsufficientStock,
+    InvalidQuantity,
+    ProductUnavailable,
+)
+from django_shopkit.orders.pricing import LinePrice, line_price, totals
+from django_shopkit.orders.states import ALLOWED_TRANSITIONS
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "CartService",
+    "OrderLine",
+    "OrderService",
+    "get_cart_service",
+    "get_order_service",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """A product and a quantity about to become an order item."""
+
+    product: Any
+    quantity: int
+
+
+class OrderService(OrderPayments):
+    """Business rules of orders. Override a method to change one rule."""
+
+    # -- Placing orders ---------------------------------------------------------------------
+
+    def create_order(self, user: Any, cart: Any, idempotency_key: str | None = None) -> Any:
+        """Turn the cart into an order in one transaction; see :meth:`place_order`."""
+        return self.place_order(user, cart, idempotency_key=idempotency_key)[0]
+
+    def place_order(
+        self, user: Any, cart: Any, idempotency_key: str | None = None
+    ) -> tuple[Any, bool]:
+        """Turn the cart into an order; return it and whether it was created now.
+
+        Stock of every line is reserved with conditional UPDATEs in primary-key order, prices
+        are snapshotted, the order and its items are written and the cart is emptied, all or
+        nothing. With an ``idempotency_key`` a retry returns the order the key created, even
+        when the cart changed in between, and reserves nothing.
+        """
+        if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
+            return existing, False
+        if cart is None:
+            raise EmptyCart()
+        try:
+            with transaction.atomic():
+                # Serialises concurrent checkouts of one cart: the second one waits here, then
+                # finds the first one's order (same key) or an empty cart.
+                get_cart_model()._default_manager.select_for_update().filter(pk=cart.pk).first()
+                if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
+                    return existing, False
+                items = list(
+                    get_cart_item_model()
+                    ._default_manager.filter(cart=cart)
+                    .select_related("product", "product__discount")
+                )
+                if not items:
+                    raise EmptyCart()
+                order = self._create(
+                    user, [OrderLine(i.product, i.quantity) for i in items], idempotency_key
+                )
+                get_cart_item_model()._default_manager.filter(cart=cart).delete()
+        except IntegrityError:
+            # The unique (user, idempotency_key) constraint lost a race against a concurrent
+            # request with the same key; our stock reservation was rolled back with it.
+            if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
+                return existing, False
+            raise
+        return order, True
+
+    def purchase(
+        self,
+        product: Any,
+        user: Any,
+        quantity: int = 1,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        """Buy ``quantity`` units of one product now, bypassing the cart."""
+        if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
+            return existing
+        try:
+            with transaction.atomic():
+                return self._create(user, [OrderLine(product, quantity)], idempotency_key)
+        except IntegrityError:
+            if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
+                return existing
+            raise
+
+    def find_by_key(self, user: Any, idempotency_key: str) -> Any:
+        """Return the user's order created with ``idempotency_key``, if any."""
+        order: Any = (
+            get_order_model()._default_manager.filter(user=user, idempotency_key=idempotency_key)
+        ).first()
+        return order
+
+    def validate_lines(self, lines: Sequence[OrderLine]) -> None:
+        """Raise unless every line is an active product in an allowed quantity."""
+        maximum: int = settings.SHOPKIT_MAX_LINE_QUANTITY
+        for line in lines:
+            if not line.product.is_active:
+                raise ProductUnavailable(
+                    _("“%(name)s” is no longer for sale.") % {"name": line.product.name}
+                )
+            if not 1 <= line.quantity <= maximum:
+                raise InvalidQuantity(
+                    _("Quantity of “%(name)s” must be between 1 and %(max)d.")
+                    % {"name": line.product.name, "max": maximum}
+                )
+
+    def reserve_stock(self, lines: Sequence[OrderLine]) -> None:
+        """Take the lines' units out of stock, all or none, or raise InsufficientStock."""
+        quantities: dict[int, int] = {}
+        names: dict[int, str] = {}
+        for line in lines:
+            quantities[line.product.pk] = quantities.get(line.product.pk, 0) + line.quantity
+            names[line.product.pk] = line.product.name
+        try:
+            get_catalog_service().reserve_many(quantities)
+        except OutOfStock as exc:
+            raise InsufficientStock(
+                exc.product_id, exc.requested, exc.available, names.get(exc.product_id, "")
+            ) from exc
+
+    def _create(self, user: Any, lines: Sequence[OrderLine], idempotency_key: str | None) -> Any:
+        """Write an order for ``lines`` inside the caller's transaction."""
+        self.validate_lines(lines)
+        now = timezone.now()
+        prices: list[LinePrice] = [line_price(line.product, line.quantity, now) for line in lines]
+        amounts = totals(prices)
+        order_model = get_order_model()
+        email_field = getattr(user, "get_email_field_name", lambda: "email")()
+        order: Any = order_model(
+            user=user,
+            email=getattr(user, email_field, "") or "",
+            currency=settings.SHOPKIT_CURRENCY,
+            subtotal=amounts.subtotal,
+            discount_total=amounts.discount_total,
+            total=amounts.total,
+            idempotency_key=idempotency_key or None,
+        )
+        # The order row goes first: a concurrent duplicate of the key fails here, before it
+        # touches any stock.
+        order.save()
+        self.reserve_stock(lines)
+        item_model = get_order_item_model()
+        items = [
+            item_model(
+                order=order,
+                product=line.product,
+                product_name=line.product.name,
+                product_slug=line.product.slug,
+                unit_price=price.unit_price,
+                original_unit_price=price.original_unit_price,
+                quantity=line.quantity,
+                line_total=price.line_total,
+            )
+            for line, price in zip(lines, prices, strict=True)
+        ]
+        item_model._default_manager.bulk_create(items)
+        self.on_commit(self.order_placed, order)
+        return order
+
+    def order_placed(self, order: Any) -> None:
+        """Run after an order was committed: send ``order_placed`` and the confirmation."""
+        signals.order_placed.send(sender=type(order), order=order)
+        if settings.SHOPKIT_SEND_ORDER_EMAILS and order.email:
+            from django_shopkit.orders.emails import send_order_confirmation
+
+            send_order_confirmation(order)
+
+
+def get_order_service() -> OrderService:
+    """Return an instance of the class named by ``SHOPKIT_ORDER_SERVICE``."""
+    service: OrderService = get_class("ORDER_SERVICE")()
+    return service

@@ -3,6 +3,8 @@
 Mount it with ``path("", include("django_shopkit.storefront_urls"))``.
 """
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("django_shopkit.catalog.storefront_urls")),
+]

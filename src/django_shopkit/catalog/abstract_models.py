@@ -17,6 +17,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from django_shopkit.catalog.managers import ProductManager
+from django_shopkit.catalog.querysets import ProductQuerySet
 from django_shopkit.catalog.slugs import unique_slug
 from django_shopkit.loading import (
     get_category_model_string,
@@ -146,6 +148,8 @@ class AbstractProduct(SluggedModel):
     review_count = models.PositiveIntegerField(_("review count"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProductManager.from_queryset(ProductQuerySet)()
 
     class Meta:
         abstract = True

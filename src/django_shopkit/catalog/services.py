@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext as _
 
-from django_shopkit.loading import get_class, get_product_model
+from django_shopkit.catalog.cache import invalidate_products
+from django_shopkit.loading import get_class, get_product_model, get_review_model
 
 __all__ = ["CatalogService", "OutOfStock", "get_catalog_service"]
 
@@ -77,6 +79,28 @@ class CatalogService:
         with transaction.atomic():
             for product_id in sorted(quantities):
                 self.release_stock(product_id, quantities[product_id])
+
+    def refresh_rating(self, product_id: int) -> None:
+        """Store the product's current review average and count, in one UPDATE.
+
+        Both figures come from subqueries evaluated by the database inside the UPDATE, so two
+        reviews saved at once cannot leave a stale figure behind.
+        """
+        reviews = (
+            get_review_model()
+            ._default_manager.filter(product=OuterRef("pk"))
+            .order_by()
+            .values("product")
+        )
+        average = reviews.annotate(value=Round(Avg("rating"), 2)).values("value")
+        count = reviews.annotate(value=Count("pk")).values("value")
+        get_product_model()._default_manager.filter(pk=product_id).update(
+            average_rating=Subquery(
+                average, output_field=DecimalField(max_digits=3, decimal_places=2)
+            ),
+            review_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        )
+        invalidate_products()
 
 
 def get_catalog_service() -> CatalogService:

@@ -1,0 +1,100 @@
+"""Filters of the product list: ``?min_price=&max_price=&category=&tags=&in_stock=&featured=``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from django_shopkit.loading import get_product_model
+
+__all__ = ["ProductFilter", "ProductOrderingFilter"]
+
+
+class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
+    """Filter products by price range, category, tags, stock and flags.
+
+    ``category`` takes a category id or slug; ``tags`` takes tag slugs, comma-separated or
+    repeated, and keeps products carrying any of them. Subclass it to add filters and name the
+    subclass in your ViewSet's ``filterset_class``.
+    """
+
+    min_price = django_filters.NumberFilter(
+        field_name="price", lookup_expr="gte", label=_("Minimum price")
+    )
+    max_price = django_filters.NumberFilter(
+        field_name="price", lookup_expr="lte", label=_("Maximum price")
+    )
+    category = django_filters.CharFilter(method="filter_category", label=_("Category id or slug"))
+    tags = django_filters.CharFilter(method="filter_tags", label=_("Tag slugs"))
+    in_stock = django_filters.BooleanFilter(method="filter_in_stock", label=_("In stock"))
+    featured = django_filters.BooleanFilter(field_name="is_featured", label=_("Featured"))
+    active = django_filters.BooleanFilter(field_name="is_active", label=_("Active"))
+
+    class Meta:
+        model: Any = None  # the host's Product, set in __init__
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        queryset = kwargs.get("queryset")
+        if queryset is None and len(args) < 2:
+            kwargs["queryset"] = get_product_model()._default_manager.all()
+        super().__init__(*args, **kwargs)
+
+    def filter_category(
+        self, queryset: models.QuerySet[Any], name: str, value: str
+    ) -> models.QuerySet[Any]:
+        """Keep products of the category with this id or slug."""
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(category_id=int(value))
+        return queryset.filter(category__slug=value)
+
+    def filter_tags(
+        self, queryset: models.QuerySet[Any], name: str, value: str
+    ) -> models.QuerySet[Any]:
+        """Keep products carrying any of the comma-separated tag slugs."""
+        slugs = [slug.strip() for slug in self.data.getlist(name) for slug in slug.split(",")]
+        slugs = [slug for slug in slugs if slug]
+        if not slugs:
+            return queryset
+        # A subquery rather than a join: a join returns a product once per matching tag.
+        tagged = queryset.model._default_manager.filter(tags__slug__in=slugs).values("pk")
+        return queryset.filter(pk__in=tagged)
+
+    def filter_in_stock(
+        self, queryset: models.QuerySet[Any], name: str, value: bool | None
+    ) -> models.QuerySet[Any]:
+        """Keep products in stock (``true``) or sold out (``false``)."""
+        if value is None:
+            return queryset
+        return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
+
+
+class ProductOrderingFilter(OrderingFilter):
+    """Ordering with a stable tie-breaker and products without a rating always last."""
+
+    def get_ordering(
+        self, request: Request, queryset: models.QuerySet[Any], view: APIView
+    ) -> list[Any]:
+        """Return the requested ordering, completed so equal values keep a stable order."""
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        result: list[Any] = []
+        for term in ordering:
+            if isinstance(term, str) and term.lstrip("-") == "average_rating":
+                field = models.F("average_rating")
+                descending = term.startswith("-")
+                result.append(
+                    field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+                )
+            else:
+                result.append(term)
+        names = {term.lstrip("-") for term in ordering if isinstance(term, str)}
+        if not names & {"id", "pk", "-id", "-pk"}:
+            result.append("-pk")
+        return result

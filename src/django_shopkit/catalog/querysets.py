@@ -1,0 +1,83 @@
+"""Chainable product queries: ``Product.objects.active().for_listing()``.
+
+Every method returns a new queryset, so hosts combine them freely and may subclass
+:class:`ProductQuerySet` (or mix its methods into their own queryset) to add more.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.db.models import Avg, Count, Q
+
+if TYPE_CHECKING:
+    from django_shopkit.catalog.abstract_models import AbstractProduct
+
+__all__ = ["ProductQuerySet"]
+
+_M = TypeVar("_M", bound="AbstractProduct")
+
+
+class ProductQuerySet(models.QuerySet[_M]):
+    """Domain queries on products; each one chains."""
+
+    def active(self) -> ProductQuerySet[_M]:
+        """Return only products that are on sale."""
+        return self.filter(is_active=True)
+
+    def in_stock(self) -> ProductQuerySet[_M]:
+        """Return only products with at least one unit in stock."""
+        return self.filter(stock__gt=0)
+
+    def featured(self) -> ProductQuerySet[_M]:
+        """Return only products flagged as featured."""
+        return self.filter(is_featured=True)
+
+    def with_category(self) -> ProductQuerySet[_M]:
+        """Join the category, so ``product.category`` costs no query."""
+        return self.select_related("category")
+
+    def with_tags(self) -> ProductQuerySet[_M]:
+        """Prefetch the tags in one query for the whole result."""
+        return self.prefetch_related("tags")
+
+    def with_discount(self) -> ProductQuerySet[_M]:
+        """Join the discount (a one-to-one), so ``discount_price`` costs no query."""
+        return self.select_related("discount")
+
+    def search(self, query: str) -> ProductQuerySet[_M]:
+        """Return products whose name or description contains every word of ``query``.
+
+        Case-insensitive; an empty query returns the queryset unchanged. Override this to use
+        PostgreSQL full-text search or an external engine.
+        """
+        result = self
+        for word in query.split():
+            result = result.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        return result
+
+    def with_rating(self) -> ProductQuerySet[_M]:
+        """Annotate live review figures as ``rating_avg`` and ``rating_total``.
+
+        The stored ``average_rating`` and ``review_count`` fields are what list pages should
+        read; this aggregates over the review table and is meant for reports and checks.
+        Django drops ``Meta.ordering`` from aggregate queries, so the default order is
+        restated here.
+        """
+        annotated: Any = self.annotate(
+            rating_avg=Avg("reviews__rating"), rating_total=Count("reviews")
+        )
+        result: ProductQuerySet[_M] = annotated.order_by(*self._default_order())
+        return result
+
+    def for_listing(self) -> ProductQuerySet[_M]:
+        """Load everything a product list or detail shows, in two queries whatever the size.
+
+        One query joins category and discount; one more prefetches the tags.
+        """
+        return self.with_category().with_discount().with_tags()
+
+    def _default_order(self) -> list[Any]:
+        ordering: list[Any] = list(self.query.order_by or self.model._meta.ordering or [])
+        return ordering or ["pk"]

@@ -1,0 +1,79 @@
+"""HTML storefront views of the catalog: the product list and the product detail page.
+
+Templates live under ``django_shopkit/catalog/`` and extend ``django_shopkit/base.html``; a host
+overrides any of them by putting a file with the same name in its own templates directory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.views.generic import DetailView, ListView
+
+from django_shopkit.catalog.cache import CATEGORIES, get_version
+from django_shopkit.catalog.views import category_queryset
+from django_shopkit.conf import settings
+from django_shopkit.loading import get_category_model, get_product_model
+
+__all__ = ["CategorySidebarMixin", "ProductDetailView", "ProductListView"]
+
+
+class CategorySidebarMixin:
+    """Add what the cached category sidebar fragment needs to the template context.
+
+    ``sidebar_categories`` is a lazy queryset: it runs only when the fragment cache misses.
+    ``sidebar_version`` changes whenever a category or product changes, which is what the
+    ``{% cache %}`` tag varies on.
+    """
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Add the sidebar's categories, cache version, timeout, cache alias and currency."""
+        context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context.update(
+            sidebar_categories=category_queryset(),
+            sidebar_version=get_version(CATEGORIES),
+            sidebar_timeout=settings.SHOPKIT_SIDEBAR_CACHE_TIMEOUT,
+            shopkit_cache_alias=settings.SHOPKIT_CACHE_ALIAS,
+            shopkit_currency=settings.SHOPKIT_CURRENCY,
+        )
+        return context
+
+
+class ProductListView(CategorySidebarMixin, ListView):  # type: ignore[type-arg]
+    """Active products, newest first, optionally of one category (``?category=<slug>``)."""
+
+    template_name = "django_shopkit/catalog/product_list.html"
+    context_object_name = "products"
+
+    def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
+        """Return ``SHOPKIT_PAGE_SIZE``."""
+        return settings.SHOPKIT_PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the active products, filtered by the ``category`` slug if given."""
+        queryset = get_product_model().objects.active().for_listing()
+        slug = self.request.GET.get("category")
+        if slug:
+            queryset = queryset.filter(category__slug=slug)
+        return queryset
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Add the selected category (or ``None``)."""
+        context = super().get_context_data(**kwargs)
+        slug = self.request.GET.get("category")
+        context["category"] = (
+            get_category_model()._default_manager.filter(slug=slug).first() if slug else None
+        )
+        return context
+
+
+class ProductDetailView(CategorySidebarMixin, DetailView):  # type: ignore[type-arg]
+    """One active product, by slug."""
+
+    template_name = "django_shopkit/catalog/product_detail.html"
+    context_object_name = "product"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the active products with everything the page shows."""
+        return get_product_model().objects.active().for_listing()

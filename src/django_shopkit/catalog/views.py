@@ -1,0 +1,183 @@
+"""API views of the catalog: products (with featured, mine and reviews), categories, tags.
+
+ViewSets find the host's models through the loading helpers in ``get_queryset()``. Hosts
+customise them by subclassing and overriding a hook (``get_queryset``, ``perform_create``,
+``get_serializer_class``) and registering the subclass under the same basename.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, ProtectedError, Q, QuerySet
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from django_shopkit.catalog.cache import get_featured_products, get_popular_categories
+from django_shopkit.catalog.filters import ProductFilter, ProductOrderingFilter
+from django_shopkit.catalog.pagination import ShopkitPagination
+from django_shopkit.catalog.permissions import IsOwnerOrReadOnly, IsStaffOrReadOnly
+from django_shopkit.catalog.serializers import (
+    CategorySerializer,
+    ProductSerializer,
+    ProductWriteSerializer,
+    ReviewSerializer,
+    TagSerializer,
+)
+from django_shopkit.loading import (
+    get_category_model,
+    get_product_model,
+    get_review_model,
+    get_tag_model,
+)
+
+__all__ = ["CategoryViewSet", "ProductViewSet", "TagViewSet", "category_queryset"]
+
+
+def category_queryset() -> QuerySet[Any]:
+    """Return all categories annotated with ``product_count`` (active products only)."""
+    return (
+        get_category_model()
+        ._default_manager.annotate(
+            product_count=Count("products", filter=Q(products__is_active=True))
+        )
+        # Django drops Meta.ordering from aggregate queries; pagination needs an order.
+        .order_by("position", "name", "pk")
+    )
+
+
+class ProductViewSet(viewsets.ModelViewSet[Any]):
+    """Products: public reads, creation by signed-in users, changes by the owner or staff."""
+
+    serializer_class = ProductSerializer
+    #: Serializer of ``create``, ``update`` and ``partial_update``.
+    write_serializer_class: type[serializers.Serializer[Any]] = ProductWriteSerializer
+    #: Serializer of the ``reviews`` action.
+    review_serializer_class: type[serializers.Serializer[Any]] = ReviewSerializer
+    permission_classes = [IsOwnerOrReadOnly]
+    pagination_class = ShopkitPagination
+    filter_backends = [DjangoFilterBackend, SearchFilter, ProductOrderingFilter]
+    filterset_class = ProductFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["price", "created_at", "name", "average_rating"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the products this user may see, loaded for serialization.
+
+        Everyone sees active products; signed-in users also their own inactive ones, staff
+        everything. ``mine`` lists the user's own products, active or not.
+        """
+        manager = get_product_model().objects
+        user = self.request.user
+        queryset = manager.all() if self.action == "reviews" else manager.for_listing()
+        if self.action == "mine":
+            return queryset.filter(created_by=user.pk)
+        if user.is_staff:
+            return queryset
+        if user.is_authenticated:
+            return queryset.filter(Q(is_active=True) | Q(created_by=user))
+        return queryset.filter(is_active=True)
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        """Return the write serializer for writes and the review one for ``reviews``."""
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        if self.action == "reviews":
+            return self.review_serializer_class
+        return self.serializer_class
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        """Record the signed-in user as the product's owner."""
+        serializer.save(created_by=self.request.user)
+
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def featured(self, request: Request) -> Response:
+        """Return the featured products (cached; no query on a cache hit)."""
+        return Response(get_featured_products())
+
+    @action(detail=False, methods=["get"], url_path="mine", permission_classes=[IsAuthenticated])
+    def mine(self, request: Request) -> Response:
+        """Return the products the signed-in user created, active or not, paginated."""
+        return self.list(request)
+
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[IsAuthenticatedOrReadOnly],
+        filter_backends=[],
+    )
+    def reviews(self, request: Request, pk: str | None = None) -> Response:
+        """List a product's reviews (paginated) or add the signed-in user's review."""
+        product = self.get_object()
+        if request.method == "POST":
+            return self._create_review(request, product)
+        reviews = (
+            get_review_model()
+            ._default_manager.filter(product=product)
+            .select_related("user")
+            .order_by("-created_at", "-pk")
+        )
+        page = self.paginate_queryset(reviews)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def _create_review(self, request: Request, product: Any) -> Response:
+        context = {**self.get_serializer_context(), "product": product}
+        serializer = self.get_serializer_class()(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                serializer.save(product=product, user=request.user)
+        except IntegrityError:
+            # Two requests raced past the validator; the unique constraint decided.
+            raise serializers.ValidationError(
+                _("You have already reviewed this product.")
+            ) from None
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+
+class _ProtectedDestroyMixin:
+    def perform_destroy(self, instance: Any) -> None:
+        try:
+            instance.delete()
+        except ProtectedError:
+            raise serializers.ValidationError(
+                _("%(object)s is still in use and cannot be deleted.") % {"object": instance}
+            ) from None
+
+
+class CategoryViewSet(_ProtectedDestroyMixin, viewsets.ModelViewSet[Any]):
+    """Categories with their number of active products; staff write."""
+
+    serializer_class = CategorySerializer
+    permission_classes = [IsStaffOrReadOnly]
+    pagination_class = ShopkitPagination
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the categories annotated with ``product_count``."""
+        return category_queryset()
+
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def popular(self, request: Request) -> Response:
+        """Return the categories with the most active products (cached)."""
+        return Response(get_popular_categories())
+
+
+class TagViewSet(_ProtectedDestroyMixin, viewsets.ModelViewSet[Any]):
+    """Tags; staff write."""
+
+    serializer_class = TagSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    pagination_class = ShopkitPagination
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the tags in name order."""
+        return get_tag_model()._default_manager.order_by("name", "pk")

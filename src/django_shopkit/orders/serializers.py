@@ -1,0 +1,168 @@
+"""Serializers of the cart, checkout and order API.
+
+Plain serializers with explicit fields: they never name a concrete model, so they work with
+whatever classes the host configured. Prices of cart lines are computed at read time from the
+product and its current discount; order amounts are the snapshot taken at checkout.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from django_shopkit.conf import settings
+from django_shopkit.orders.pricing import line_price
+
+__all__ = [
+    "AddToCartSerializer",
+    "CartItemSerializer",
+    "CartSerializer",
+    "OrderItemSerializer",
+    "OrderSerializer",
+    "PaySerializer",
+    "PaymentSerializer",
+    "PurchaseSerializer",
+    "UpdateCartItemSerializer",
+]
+
+
+def _max_quantity() -> int:
+    maximum: int = settings.SHOPKIT_MAX_LINE_QUANTITY
+    return maximum
+
+
+class CartItemSerializer(serializers.Serializer[Any]):
+    """One cart line with its current prices."""
+
+    id = serializers.IntegerField(read_only=True)
+    product = serializers.IntegerField(source="product_id", read_only=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    product_slug = serializers.CharField(source="product.slug", read_only=True)
+    quantity = serializers.IntegerField(read_only=True)
+    original_unit_price = serializers.SerializerMethodField()
+    unit_price = serializers.SerializerMethodField()
+    line_total = serializers.SerializerMethodField()
+
+    def get_original_unit_price(self, item: Any) -> str:
+        """Return the list price of one unit."""
+        return str(line_price(item.product, item.quantity).original_unit_price)
+
+    def get_unit_price(self, item: Any) -> str:
+        """Return the price of one unit with its current discount."""
+        return str(line_price(item.product, item.quantity).unit_price)
+
+    def get_line_total(self, item: Any) -> str:
+        """Return unit price times quantity."""
+        return str(line_price(item.product, item.quantity).line_total)
+
+
+class AddToCartSerializer(serializers.Serializer[Any]):
+    """Input of ``POST cart/items/``."""
+
+    product = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(default=1, min_value=1)
+
+    def validate_quantity(self, value: int) -> int:
+        """Refuse quantities above ``SHOPKIT_MAX_LINE_QUANTITY``."""
+        if value > _max_quantity():
+            raise serializers.ValidationError(
+                _("At most %(max)d units fit in one cart line.") % {"max": _max_quantity()}
+            )
+        return value
+
+
+class UpdateCartItemSerializer(AddToCartSerializer):
+    """Input of ``PATCH cart/items/{id}/``."""
+
+    product = None  # type: ignore[assignment]  # the product of a line does not change
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class CartSerializer(serializers.Serializer[Any]):
+    """The cart: lines and totals. Pass ``{"cart": cart, "items": [...], "totals": Totals}``."""
+
+    id = serializers.IntegerField(source="cart.pk", read_only=True, allow_null=True)
+    items = CartItemSerializer(many=True, read_only=True)
+    item_count = serializers.IntegerField(source="totals.quantity", read_only=True)
+    currency = serializers.SerializerMethodField()
+    subtotal = serializers.DecimalField(
+        source="totals.subtotal", max_digits=12, decimal_places=2, read_only=True
+    )
+    discount_total = serializers.DecimalField(
+        source="totals.discount_total", max_digits=12, decimal_places=2, read_only=True
+    )
+    total = serializers.DecimalField(
+        source="totals.total", max_digits=12, decimal_places=2, read_only=True
+    )
+
+    def get_currency(self, data: Any) -> str:
+        """Return ``SHOPKIT_CURRENCY``."""
+        currency: str = settings.SHOPKIT_CURRENCY
+        return currency
+
+
+class OrderItemSerializer(serializers.Serializer[Any]):
+    """One order line as it was bought."""
+
+    id = serializers.IntegerField(read_only=True)
+    product = serializers.IntegerField(source="product_id", read_only=True, allow_null=True)
+    product_name = serializers.CharField(read_only=True)
+    product_slug = serializers.CharField(read_only=True)
+    quantity = serializers.IntegerField(read_only=True)
+    original_unit_price = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    unit_price = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+
+class PaymentSerializer(serializers.Serializer[Any]):
+    """One payment attempt."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    gateway = serializers.CharField(read_only=True)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    currency = serializers.CharField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    message = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class OrderSerializer(serializers.Serializer[Any]):
+    """An order with its lines and payment attempts."""
+
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    currency = serializers.CharField(read_only=True)
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    discount_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    paid_at = serializers.DateTimeField(read_only=True)
+    fulfilled_at = serializers.DateTimeField(read_only=True)
+    cancelled_at = serializers.DateTimeField(read_only=True)
+    items = OrderItemSerializer(many=True, read_only=True)
+    payments = PaymentSerializer(many=True, read_only=True)
+
+
+class PaySerializer(serializers.Serializer[Any]):
+    """Input of ``POST orders/{id}/pay/``: the provider's payment token."""
+
+    token = serializers.CharField(max_length=255)
+
+
+class PurchaseSerializer(serializers.Serializer[Any]):
+    """Input of ``POST products/{id}/purchase/``."""
+
+    quantity = serializers.IntegerField(default=1, min_value=1)
+
+    def validate_quantity(self, value: int) -> int:
+        """Refuse quantities above ``SHOPKIT_MAX_LINE_QUANTITY``."""
+        if value > _max_quantity():
+            raise serializers.ValidationError(
+                _("At most %(max)d units of one product per order.") % {"max": _max_quantity()}
+            )
+        return value

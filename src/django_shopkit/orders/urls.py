@@ -1,0 +1,21 @@
+"""URLs of the cart, checkout and orders API, for hosts that mount the orders app alone.
+
+``router`` holds the ViewSets and ``extra_urlpatterns`` the plain views;
+``django_shopkit.urls`` merges both into the one API include.
+"""
+
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import DefaultRouter
+
+from django_shopkit.orders.views import CartItemViewSet, CartView, CheckoutView, OrderViewSet
+
+router = DefaultRouter()
+router.register("orders", OrderViewSet, basename="shopkit-order")
+router.register("cart/items", CartItemViewSet, basename="shopkit-cart-item")
+
+extra_urlpatterns: list[URLPattern | URLResolver] = [
+    path("cart/", CartView.as_view(), name="shopkit-cart"),
+    path("checkout/", CheckoutView.as_view(), name="shopkit-checkout"),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [*extra_urlpatterns, *router.urls]

@@ -1,0 +1,275 @@
+"""API views of the cart, checkout and orders; every queryset is limited to the request's user.
+
+Hosts customise by subclassing a view and overriding a hook (``get_queryset``,
+``get_serializer_class``...) and mounting the subclass; the business rules live in the cart and
+order services named by ``SHOPKIT_CART_SERVICE`` and ``SHOPKIT_ORDER_SERVICE``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from django_shopkit.catalog.services import OutOfStock
+from django_shopkit.conf import settings
+from django_shopkit.loading import get_cart_item_model, get_order_model
+from django_shopkit.orders.exceptions import (
+    InvalidTransition,
+    OrderError,
+    PaymentDeclined,
+    PaymentPending,
+)
+from django_shopkit.orders.serializers import (
+    AddToCartSerializer,
+    CartItemSerializer,
+    CartSerializer,
+    OrderSerializer,
+    PaySerializer,
+    PurchaseSerializer,
+    UpdateCartItemSerializer,
+)
+from django_shopkit.orders.services import get_cart_service, get_order_service
+
+__all__ = [
+    "CartItemViewSet",
+    "CartView",
+    "CheckoutView",
+    "Conflict",
+    "OrderErrorsMixin",
+    "OrderPagination",
+    "OrderViewSet",
+    "PaymentRequired",
+    "PaymentUnavailable",
+    "PurchaseMixin",
+    "get_idempotency_key",
+]
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_MAX_KEY_LENGTH = 255
+
+
+class Conflict(exceptions.APIException):
+    """409: the request conflicts with the current state (stock, order status)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state.")
+    default_code = "conflict"
+
+
+class PaymentRequired(exceptions.APIException):
+    """402: the payment was declined."""
+
+    status_code = status.HTTP_402_PAYMENT_REQUIRED
+    default_detail = _("The payment was declined.")
+    default_code = "payment_declined"
+
+
+class PaymentUnavailable(exceptions.APIException):
+    """503: the payment provider gave no answer; retrying is safe."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The payment could not be confirmed; try again.")
+    default_code = "payment_pending"
+
+
+def to_api_exception(exc: Exception) -> Exception:
+    """Return the DRF exception for a cart or order error, or ``exc`` unchanged."""
+    if isinstance(exc, OutOfStock):
+        return Conflict(str(exc), code="out_of_stock")
+    if isinstance(exc, InvalidTransition):
+        return Conflict(exc.message, code=exc.code)
+    if isinstance(exc, PaymentDeclined):
+        return PaymentRequired(exc.message, code=exc.code)
+    if isinstance(exc, PaymentPending):
+        return PaymentUnavailable(exc.message, code=exc.code)
+    if isinstance(exc, OrderError):
+        return exceptions.ValidationError({"detail": exc.message}, code=exc.code)
+    return exc
+
+
+def get_idempotency_key(request: Request) -> str | None:
+    """Return the request's ``Idempotency-Key`` header, or None; raise 400 if malformed."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > _MAX_KEY_LENGTH or not key.isprintable():
+        raise exceptions.ValidationError(
+            {
+                "detail": _("The %(header)s header must be 1 to %(max)d printable characters.")
+                % {"header": IDEMPOTENCY_HEADER, "max": _MAX_KEY_LENGTH}
+            }
+        )
+    return key
+
+
+class OrderPagination(PageNumberPagination):
+    """Page-number pagination sized by ``SHOPKIT_PAGE_SIZE`` and ``SHOPKIT_MAX_PAGE_SIZE``."""
+
+    page_size_query_param = "page_size"
+
+    def __init__(self) -> None:
+        # Read per request, so override_settings and late host settings apply.
+        self.page_size = settings.SHOPKIT_PAGE_SIZE
+        self.max_page_size = settings.SHOPKIT_MAX_PAGE_SIZE
+
+
+class OrderErrorsMixin(APIView):
+    """Turn cart and order errors into 4xx responses with the error's message."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        """Map domain errors to DRF exceptions, then let DRF render them."""
+        return super().handle_exception(to_api_exception(exc))
+
+
+class CartView(OrderErrorsMixin, APIView):
+    """``GET`` the user's cart with lines and totals; ``DELETE`` empties it."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = CartSerializer
+
+    def get(self, request: Request) -> Response:
+        """Return the cart; a user who never added anything gets an empty one."""
+        service = get_cart_service()
+        cart = service.get_cart(request.user, create=False)
+        items = list(service.lines(cart))
+        data = {"cart": cart, "items": items, "totals": service.totals(items)}
+        return Response(self.serializer_class(data).data)
+
+    def delete(self, request: Request) -> Response:
+        """Remove every line of the cart."""
+        service = get_cart_service()
+        service.clear(service.get_cart(request.user, create=False))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
+    """``POST cart/items/`` adds (or increments), ``PATCH``/``DELETE cart/items/{id}/``."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = CartItemSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the lines of the request user's cart only; other lines are a 404."""
+        return (
+            get_cart_item_model()
+            ._default_manager.filter(cart__user=self.request.user)
+            .select_related("product", "product__discount")
+        )
+
+    def create(self, request: Request) -> Response:
+        """Add a product to the cart; 201 for a new line, 200 when a line was incremented."""
+        data = AddToCartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item, created = get_cart_service().add(
+            request.user, data.validated_data["product"], data.validated_data["quantity"]
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self.get_serializer(item).data, status=code)
+
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Set the quantity of one line."""
+        item = self.get_object()
+        data = UpdateCartItemSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = get_cart_service().set_quantity(item, data.validated_data["quantity"])
+        return Response(self.get_serializer(item).data)
+
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        """Remove one line."""
+        get_cart_service().remove(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CheckoutView(OrderErrorsMixin, APIView):
+    """``POST checkout/``: turn the cart into an order; honours ``Idempotency-Key``.
+
+    201 with the new order; 200 with the existing order when the key was used before.
+    """
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = OrderSerializer
+
+    def post(self, request: Request) -> Response:
+        """Place the order."""
+        key = get_idempotency_key(request)
+        cart = get_cart_service().get_cart(request.user, create=False)
+        order, created = get_order_service().place_order(request.user, cart, idempotency_key=key)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self.serializer_class(order).data, status=code)
+
+
+class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
+    """The request user's orders, with ``pay`` and ``cancel`` actions."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = OrderSerializer
+    pagination_class = OrderPagination
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the request user's orders only; another user's order is a 404."""
+        # Typed Any: the reverse relations exist on the host's concrete model only.
+        manager: Any = get_order_model()._default_manager
+        queryset: QuerySet[Any] = manager.filter(user=self.request.user)
+        return queryset.prefetch_related("items", "payments")
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        """Return the input serializer of ``pay``, else the order serializer."""
+        if self.action == "pay":
+            return PaySerializer
+        return OrderSerializer
+
+    def _respond(self, order: Any) -> Response:
+        # Re-read so the prefetched payments include the one just made.
+        return Response(OrderSerializer(self.get_queryset().get(pk=order.pk)).data)
+
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str | None = None) -> Response:
+        """Charge the order through the payment gateway (at most once per order)."""
+        order = self.get_object()
+        data = PaySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        get_order_service().process_payment(order, dict(data.validated_data))
+        return self._respond(order)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Cancel a pending order and release its stock."""
+        order = self.get_object()
+        get_order_service().cancel(order)
+        return self._respond(order)
+
+
+class PurchaseMixin(OrderErrorsMixin):
+    """Add ``POST products/{id}/purchase/`` (buy now) to a product ViewSet.
+
+    Compose it with the catalog's ``ProductViewSet``; the catalog itself never imports orders.
+    """
+
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated],
+        serializer_class=PurchaseSerializer,
+    )
+    def purchase(self, request: Request, pk: str | None = None) -> Response:
+        """Buy ``quantity`` units of this product now; honours ``Idempotency-Key``."""
+        product = self.get_object()  # type: ignore[attr-defined]
+        data = PurchaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = get_order_service().purchase(
+            product,
+            request.user,
+            data.validated_data["quantity"],
+            idempotency_key=get_idempotency_key(request),
+        )
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)

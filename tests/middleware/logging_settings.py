@@ -1,0 +1,25 @@
+"""The JSON logging example of docs/middleware.rst, included there verbatim and tested here."""
+
+# docs-start
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "django_shopkit.middleware.formatters.JsonFormatter"},
+    },
+    "handlers": {
+        "json_console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
+    },
+    "loggers": {
+        "django_shopkit.request": {
+            "handlers": ["json_console"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
+}
+# docs-end

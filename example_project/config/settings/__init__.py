@@ -1,0 +1,1 @@
+"""Split settings: ``base`` is shared; pick ``development``, ``production`` or ``test``."""

@@ -1,0 +1,214 @@
+"""Settings shared by every environment of the example shop.
+
+Values that differ between machines come from the environment (or an optional ``.env`` file
+next to ``manage.py``) through django-environ. Nothing secret has a default here.
+"""
+
+from pathlib import Path
+
+import django
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+# Optional: a developer may keep local overrides in example_project/.env (never committed).
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_shopkit",
+    "django_shopkit.catalog",
+    "django_shopkit.orders",
+    "apps.users",
+    "apps.shop",
+]
+
+MIDDLEWARE = [
+    # First, so the duration and request id cover everything below it.
+    "django_shopkit.middleware.request_logging.RequestLoggingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: it needs request.user; writes User.last_active at most every 5 min.
+    "django_shopkit.middleware.active_user.ActiveUserMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# -- Data -------------------------------------------------------------------------------------
+# SQLite next to manage.py unless DATABASE_URL names another database, e.g.
+# postgres://user:password@127.0.0.1:5432/shop
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """Return a ``CACHES`` entry for ``url``, using Django's own Redis backend for redis://."""
+    if url.startswith("locmem://"):  # django-environ spells it locmemcache://
+        url = "locmemcache://" + url.removeprefix("locmem://")
+    backend = None
+    if url.startswith(("redis://", "rediss://")):
+        backend = "django.core.cache.backends.redis.RedisCache"
+    config: dict[str, object] = environ.Env.cache_url_config(url, backend=backend)
+    return config
+
+
+# Local memory by default; CACHE_URL=redis://127.0.0.1:6379/1 shares the cache between
+# processes, which the catalog's cache invalidation needs once there is more than one worker.
+CACHES = {"default": cache_from_url(env.str("CACHE_URL", default="locmem://"))}
+
+# -- Users --------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "users.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# -- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# -- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# -- E-mail ---------------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="shop@example.com")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def mail_settings(url: str) -> dict[str, object]:
+    """Return the e-mail settings for ``url`` (``smtp+tls://user:pass@host:587``, ``consolemail://``).
+
+    Django 6.1 replaces ``EMAIL_BACKEND`` and friends with ``MAILERS``; older versions get the
+    classic settings.
+    """
+    config = environ.Env.email_url_config(url)
+    if django.VERSION < (6, 1):
+        return config
+    options = {
+        "host": config.get("EMAIL_HOST"),
+        "port": config.get("EMAIL_PORT"),
+        "username": config.get("EMAIL_HOST_USER"),
+        "password": config.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": config.get("EMAIL_USE_TLS"),
+        "use_ssl": config.get("EMAIL_USE_SSL"),
+    }
+    smtp = config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    return {
+        "MAILERS": {
+            "default": {
+                "BACKEND": config["EMAIL_BACKEND"],
+                "OPTIONS": {k: v for k, v in options.items() if v not in (None, "")}
+                if smtp
+                else {},
+            }
+        }
+    }
+
+
+# -- API ------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"register": env.str("REGISTER_THROTTLE_RATE", default="20/hour")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "django-shopkit example shop API",
+    "DESCRIPTION": "Catalog, cart, checkout and orders of the django-shopkit example project.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+
+# -- Shopkit --------------------------------------------------------------------------------------
+SHOPKIT_MODELS_APP = "shop"
+SHOPKIT_CURRENCY = env.str("SHOPKIT_CURRENCY", default="USD")
+# The shop's own order rules (a minimum order value) on top of shopkit's.
+SHOPKIT_ORDER_SERVICE = "apps.shop.services.ShopOrderService"
+SHOP_MINIMUM_ORDER_TOTAL = env.str("SHOP_MINIMUM_ORDER_TOTAL", default="10.00")
+
+# -- Logging --------------------------------------------------------------------------------------
+# Everything to stdout: the process manager (systemd, a container runtime, a PaaS) collects it.
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django_shopkit": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "apps": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
+}

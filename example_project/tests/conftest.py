@@ -1,0 +1,29 @@
+"""Fixtures of the example project's tests."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+
+def require_service(reason):
+    """Skip the test on a developer's machine, fail it in CI (``CI`` set)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must provide it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttle counters and cached pages must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo_data(db):
+    """Seed the demo shop (a smaller catalog than the default, for speed)."""
+    call_command("seed_demo", products=60, stdout=open(os.devnull, "w"))  # noqa: SIM115

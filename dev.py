@@ -3,6 +3,7 @@
 
     python3 dev.py test [PYTEST_ARGS...]   # every test stage; exit status says if all passed
     python3 dev.py demo                    # the example shop on SQLite with demo data
+    python3 dev.py setup                   # only create or refresh .venv
 
 Both create ``.venv`` next to this file with the running interpreter (if it is missing) and
 install the project into it; the install is redone only when ``pyproject.toml`` or the example
@@ -205,10 +206,13 @@ def command_demo() -> int:
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch ``test`` or ``demo``."""
-    if not argv or argv[0] not in ("test", "demo"):
+    """Dispatch ``test``, ``demo`` or ``setup``."""
+    if not argv or argv[0] not in ("test", "demo", "setup"):
         print(__doc__)
         return 2
+    if argv[0] == "setup":
+        ensure_venv(with_example=EXAMPLE_REQUIREMENTS.exists())
+        return 0
     if argv[0] == "test":
         extra = argv[1:]
         if extra[:1] == ["--"]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from django_shopkit.conf import settings
@@ -19,6 +20,8 @@ from django_shopkit.orders.exceptions import InvalidQuantity, ProductUnavailable
 from django_shopkit.orders.pricing import Totals, line_price, totals
 
 __all__ = ["CartService", "get_cart_service"]
+
+_ADD_RETRIES = 3
 
 
 class CartService:
@@ -77,25 +80,35 @@ class CartService:
     def add(self, user: Any, product_id: Any, quantity: int = 1) -> tuple[Any, bool]:
         """Add ``quantity`` units to the user's cart; return the line and whether it is new.
 
-        Adding a product already in the cart raises its line's quantity. The cart row is
-        locked for the duration, so two concurrent adds of one user cannot lose an update.
+        Adding a product already in the cart raises its line's quantity. No lock is held:
+        the increment is a compare-and-set UPDATE and a new line relies on the unique
+        (cart, product) constraint, so concurrent adds of one user retry instead of losing
+        an update.
         """
         if quantity < 1:
             raise InvalidQuantity(_("Quantity must be at least 1."))
-        with transaction.atomic():
-            cart = self.get_cart(user, lock=True)
-            product = self.get_product(product_id)
-            manager = get_cart_item_model()._default_manager
+        cart = self.get_cart(user)
+        product = self.get_product(product_id)
+        manager = get_cart_item_model()._default_manager
+        for _attempt in range(_ADD_RETRIES):
             item = manager.filter(cart=cart, product=product).first()
             if item is None:
                 self.validate_quantity(product, quantity)
-                item = manager.create(cart=cart, product=product, quantity=quantity)
+                try:
+                    with transaction.atomic():
+                        item = manager.create(cart=cart, product=product, quantity=quantity)
+                except IntegrityError:
+                    continue  # a concurrent request created the line: increment it instead
                 return item, True
             self.validate_quantity(product, item.quantity + quantity)
-            item.quantity += quantity
-            item.product = product
-            item.save(update_fields=["quantity", "updated_at"])
-            return item, False
+            updated = manager.filter(pk=item.pk, quantity=item.quantity).update(
+                quantity=F("quantity") + quantity, updated_at=timezone.now()
+            )
+            if updated:
+                item.quantity += quantity
+                item.product = product
+                return item, False
+        raise InvalidQuantity(_("The cart changed while adding; please try again."))
 
     def set_quantity(self, item: Any, quantity: int) -> Any:
         """Set a line's quantity, validated against the per-line maximum and the stock."""

@@ -49,6 +49,7 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "last_active", "date_joined")}),
     )
+
     def get_inlines(self, request, obj):
         # On the add page the profile does not exist yet: the post_save signal creates it.
         return [] if obj is None else super().get_inlines(request, obj)

@@ -83,3 +83,35 @@ def test_minimum_order_refuses_small_orders_and_keeps_stock(category, settings):
     assert not get_order_model().objects.exists()
     order = get_order_service().purchase(cheap, user, quantity=3)
     assert order.total == Decimal("12.00")
+
+
+def test_the_shop_viewset_keeps_shopkits_actions(client, category):
+    product = make_product(category, "Hammer", brand="Acme", price="25.00")
+    url = reverse("shopkit-product-purchase", args=[product.pk])
+    assert client.post(url, {"quantity": 1}, content_type="application/json").status_code in (
+        401,
+        403,
+    )
+    user = get_user_model().objects.create_user("buyer@example.com", "x-very-long-password-1")
+    client.force_login(user)
+    response = client.post(url, {"quantity": 1}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert get_order_model().objects.get(user=user).total == Decimal("25.00")
+
+
+def test_checkout_below_the_minimum_is_a_400_with_the_reason(client, category, settings):
+    settings.SHOP_MINIMUM_ORDER_TOTAL = "10.00"
+    cheap = make_product(category, "Pencil", price="3.00", stock=5)
+    user = get_user_model().objects.create_user("buyer@example.com", "x-very-long-password-1")
+    client.force_login(user)
+    added = client.post(
+        reverse("shopkit-cart-item-list"),
+        {"product": cheap.pk, "quantity": 2},
+        content_type="application/json",
+    )
+    assert added.status_code == 201, added.content
+    response = client.post(reverse("shopkit-checkout"), content_type="application/json")
+    assert response.status_code == 400
+    assert "minimum order is 10.00" in response.json()["detail"]
+    cheap.refresh_from_db()
+    assert cheap.stock == 5

@@ -154,3 +154,18 @@ def test_production_settings_require_the_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_every_admin_changelist_and_add_page_opens(client, demo_data):
+    from django.contrib import admin
+
+    boss = get_user_model().objects.create_superuser("boss@example.com", "x-long-password-1")
+    client.force_login(boss)
+
+    for model in admin.site._registry:
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, changelist
+        assert client.get(changelist, {"q": "a"}).status_code == 200, changelist
+        add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        assert client.get(add).status_code == 200, add

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from django_shopkit.catalog.services import OutOfStock
 from django_shopkit.loading import get_order_item_model, get_order_model, get_product_model
 from django_shopkit.orders import signals
 from django_shopkit.orders.abstract_models import OrderStatus
@@ -81,6 +82,7 @@ def test_out_of_stock_line_fails_the_whole_order(user):
         get_order_service().create_order(user, cart)
 
     assert excinfo.value.product_id == scarce.pk
+    assert isinstance(excinfo.value, OutOfStock)  # callers catching the catalog's error
     assert order_count() == 0
     assert reload(plenty).stock == 10
     assert reload(scarce).stock == 1

@@ -1,0 +1,156 @@
+"""Checkout, stock and payment under concurrent requests, on PostgreSQL.
+
+Each thread has its own database connection (Django's are per thread) and closes it at the
+end; a barrier releases all threads at once so their transactions really overlap.
+"""
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from django_shopkit.loading import get_order_item_model, get_order_model, get_payment_model
+from django_shopkit.orders.exceptions import InsufficientStock, InvalidTransition
+from django_shopkit.orders.payments import DummyGateway
+from django_shopkit.orders.services import get_cart_service, get_order_service
+from tests.factories import make_product, make_user
+from tests.orders.helpers import fill_cart, reload
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_concurrently(functions, timeout=30):
+    """Run each function in its own thread, all started together; return results in order."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def worker(index, function):
+        try:
+            barrier.wait()
+            results[index] = ("ok", function())
+        except Exception as exc:  # recorded and asserted on by the test
+            results[index] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+        assert not thread.is_alive(), "a thread hung (deadlock?)"
+    return results
+
+
+def checkout(user, key=None):
+    def call():
+        cart = get_cart_service().get_cart(user, create=False)
+        return get_order_service().place_order(user, cart, idempotency_key=key)
+
+    return call
+
+
+def errors_by_type(results):
+    return Counter(type(value).__name__ for kind, value in results if kind == "error")
+
+
+def test_forty_buyers_for_ten_units(postgres):
+    product = make_product(stock=10)
+    users = [make_user() for _ in range(40)]
+    for user in users:
+        fill_cart(user, (product, 1))
+
+    results = run_concurrently([checkout(user) for user in users])
+
+    assert errors_by_type(results) == {"InsufficientStock": 30}, results
+    errors = [value for kind, value in results if kind == "error"]
+    assert all(isinstance(e, InsufficientStock) and product.name in str(e) for e in errors)
+    assert sum(kind == "ok" for kind, _ in results) == 10
+    assert get_order_model().objects.count() == 10
+    assert reload(product).stock == 0
+    # The 30 losers keep their carts; the 10 winners' carts are empty.
+    assert get_cart_service().lines(None).count() == 0
+    remaining = sum(
+        get_cart_service().lines(get_cart_service().get_cart(u, create=False)).count()
+        for u in users
+    )
+    assert remaining == 30
+
+
+def test_carts_in_opposite_orders_neither_deadlock_nor_oversell(postgres):
+    a, b, c = make_product(stock=6), make_product(stock=6), make_product(stock=4)
+    forward = [make_user() for _ in range(8)]
+    backward = [make_user() for _ in range(8)]
+    for user in forward:
+        fill_cart(user, (a, 1), (b, 1), (c, 1))
+    for user in backward:
+        fill_cart(user, (c, 1), (b, 1), (a, 1))
+
+    results = run_concurrently([checkout(u) for u in forward + backward])
+
+    assert set(errors_by_type(results)) <= {"InsufficientStock"}, results
+    orders = get_order_model().objects.all()
+    assert orders.count() == 4  # c has 4 units
+    assert (reload(a).stock, reload(b).stock, reload(c).stock) == (2, 2, 0)
+    for order in orders:  # all or nothing: every order has its three lines
+        assert get_order_item_model().objects.filter(order=order).count() == 3
+
+
+def test_same_checkout_twice_at_once_with_one_key(postgres):
+    product = make_product(stock=10)
+    user = make_user()
+    fill_cart(user, (product, 2))
+
+    results = run_concurrently([checkout(user, key="double-click")] * 6)
+
+    assert errors_by_type(results) == {}, results
+    orders = {value[0].pk for _, value in results}
+    assert len(orders) == 1
+    assert sorted(value[1] for _, value in results) == [False] * 5 + [True]
+    assert get_order_model().objects.count() == 1
+    assert reload(product).stock == 8
+
+
+def test_same_buy_now_twice_at_once_with_one_key(postgres):
+    product = make_product(stock=1)
+    user = make_user()
+
+    def buy():
+        return get_order_service().purchase(product, user, 1, idempotency_key="k")
+
+    results = run_concurrently([buy] * 4)
+
+    assert errors_by_type(results) == {}, results
+    assert len({value.pk for _, value in results}) == 1
+    assert reload(product).stock == 0
+
+
+class SlowGateway(DummyGateway):
+    """Holds each charge long enough for a concurrent pay call to arrive."""
+
+    def charge(self, **kwargs):
+        time.sleep(0.2)
+        return super().charge(**kwargs)
+
+
+def test_two_concurrent_pay_calls_charge_once(postgres, settings):
+    settings.SHOPKIT_PAYMENT_GATEWAY = f"{__name__}.SlowGateway"
+    user = make_user()
+    fill_cart(user, (make_product(stock=3), 1))
+    order = get_order_service().create_order(user, get_cart_service().get_cart(user))
+
+    def pay():
+        fresh = get_order_model().objects.get(pk=order.pk)
+        return get_order_service().process_payment(fresh, {"token": "tok_ok"})
+
+    results = run_concurrently([pay, pay])
+
+    kinds = sorted(kind for kind, _ in results)
+    assert kinds == ["error", "ok"], results
+    (error,) = [value for kind, value in results if kind == "error"]
+    assert isinstance(error, InvalidTransition)
+    assert len(DummyGateway.charges) == 1
+    assert get_payment_model().objects.filter(order=order).count() == 1
+    assert reload(order).status == "paid"

@@ -140,6 +140,10 @@ def test_generated_app_serves_the_api_in_a_new_project(tmp_path):
         assert status == 200
         results = products["results"] if isinstance(products, dict) else products
         assert [p["name"] for p in results] == ["Scaffolded hammer"]
+        # The storefront include the command printed, at the prefix it printed.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/shop/", timeout=10) as response:
+            assert response.status == 200
+            assert "Scaffolded hammer" in response.read().decode()
     finally:
         server.kill()
         server.wait(timeout=10)

@@ -181,9 +181,12 @@ def render_admin(spec: AppSpec, admin_classes: dict[str, str | None]) -> str:
         if path:
             module, _, name = path.rpartition(".")
             imports.setdefault(module, []).append(name)
-    lines.extend(
-        f"from {module} import {', '.join(sorted(imports[module]))}" for module in sorted(imports)
-    )
+    for module in sorted(imports):
+        names = sorted(imports[module])
+        line = f"from {module} import {', '.join(names)}"
+        if len(line) > 100:
+            line = "\n".join([f"from {module} import (", *(f"    {n}," for n in names), ")"])
+        lines.append(line)
     lines += ["", "from .models import ("]
     lines.extend(f"    {name}," for name in sorted(spec.class_name(m) for m in MODELS))
     lines += [")", ""]

@@ -6,7 +6,7 @@ Hosts replace the service by subclassing :class:`CatalogService` and naming the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Subquery
@@ -81,10 +81,14 @@ class CatalogService:
                 self.release_stock(product_id, quantities[product_id])
 
     def refresh_rating(self, product_id: int) -> None:
-        """Store the product's current review average and count, in one UPDATE.
+        """Store one product's current review average and count, in one UPDATE."""
+        self.refresh_ratings([product_id])
+
+    def refresh_ratings(self, product_ids: Iterable[int] | None = None) -> int:
+        """Store the current review average and count of products (default: all), one UPDATE.
 
         Both figures come from subqueries evaluated by the database inside the UPDATE, so two
-        reviews saved at once cannot leave a stale figure behind.
+        reviews saved at once cannot leave a stale figure behind. Returns the rows updated.
         """
         reviews = (
             get_review_model()
@@ -94,13 +98,17 @@ class CatalogService:
         )
         average = reviews.annotate(value=Round(Avg("rating"), 2)).values("value")
         count = reviews.annotate(value=Count("pk")).values("value")
-        get_product_model()._default_manager.filter(pk=product_id).update(
+        products = get_product_model()._default_manager.all()
+        if product_ids is not None:
+            products = products.filter(pk__in=list(product_ids))
+        updated = products.update(
             average_rating=Subquery(
                 average, output_field=DecimalField(max_digits=3, decimal_places=2)
             ),
             review_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
         )
         invalidate_products()
+        return updated
 
 
 def get_catalog_service() -> CatalogService:

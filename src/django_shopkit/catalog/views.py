@@ -21,9 +21,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from django_shopkit.catalog.cache import get_featured_products, get_popular_categories
-from django_shopkit.catalog.filters import ProductFilter, ProductOrderingFilter
-from django_shopkit.catalog.pagination import ShopkitPagination
+from django_shopkit.catalog.filters import (
+    ProductFilter,
+    ProductFilterBackend,
+    ProductOrderingFilter,
+)
+from django_shopkit.catalog.pagination import PagedRows, ShopkitPagination
 from django_shopkit.catalog.permissions import IsOwnerOrReadOnly, IsStaffOrReadOnly
+from django_shopkit.catalog.representation import ROW_FIELDS
 from django_shopkit.catalog.serializers import (
     CategorySerializer,
     ProductSerializer,
@@ -53,6 +58,9 @@ def category_queryset() -> QuerySet[Any]:
     )
 
 
+_LIST_ONLY_BACKENDS = (DjangoFilterBackend, SearchFilter, ProductOrderingFilter)
+
+
 class ProductViewSet(viewsets.ModelViewSet[Any]):
     """Products: public reads, creation by signed-in users, changes by the owner or staff."""
 
@@ -63,7 +71,7 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     review_serializer_class: type[serializers.Serializer[Any]] = ReviewSerializer
     permission_classes = [IsOwnerOrReadOnly]
     pagination_class = ShopkitPagination
-    filter_backends = [DjangoFilterBackend, SearchFilter, ProductOrderingFilter]
+    filter_backends = [ProductFilterBackend, SearchFilter, ProductOrderingFilter]
     filterset_class = ProductFilter
     search_fields = ["name", "description"]
     ordering_fields = ["price", "created_at", "name", "average_rating"]
@@ -85,6 +93,35 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         if user.is_authenticated:
             return queryset.filter(Q(is_active=True) | Q(created_by=user))
         return queryset.filter(is_active=True)
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """Apply the filter backends; on one product the list-only ones are skipped.
+
+        Filtering, search and ordering mean nothing for ``products/{id}/``, and building the
+        FilterSet costs more than the query; other backends (e.g. permission filters) still run.
+        """
+        if not self.detail:
+            return super().filter_queryset(queryset)
+        for backend in self.filter_backends:
+            if backend not in _LIST_ONLY_BACKENDS:
+                queryset = backend().filter_queryset(self.request, queryset, self)
+        return queryset
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """List products; rows are read with ``values()`` when the serializer allows it.
+
+        With the stock :class:`ProductSerializer` (or a subclass adding nothing) a page is
+        three queries (count, rows of the page's ids, tags) and no model instances; otherwise
+        DRF's regular path runs with the same output.
+        """
+        serializer_class: Any = self.get_serializer_class()
+        if not getattr(serializer_class, "can_serialize_rows", lambda: False)():
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(PagedRows(queryset, ROW_FIELDS))  # type: ignore[arg-type]
+        if page is None:
+            return Response(serializer_class.serialize_rows(queryset.values(*ROW_FIELDS)))
+        return self.get_paginated_response(serializer_class.serialize_rows(page))
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         """Return the write serializer for writes and the review one for ``reviews``."""

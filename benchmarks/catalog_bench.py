@@ -1,0 +1,293 @@
+"""Benchmark the catalog's read path against the data floor, in-process.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/catalog_bench.py [--iterations 300] [--settings tests.settings]
+
+It builds 5,000 products (20 categories, 200 tags with 3 per product, 0-5 reviews each, a fifth
+discounted) with bulk_create in an in-memory SQLite database, then times:
+
+* the API product list at 50 per page and the product detail, through the real URL and
+  ViewSet (``resolve()`` + the view + rendering to JSON bytes; Django middleware excluded);
+* the floor: the same rows fetched with one hand-written SQL query (ids of the page first,
+  then joins) and dumped with ``json.dumps``.
+
+It prints medians, queries per request and the ratio of each median to its floor.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import warnings
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "src"))
+
+PRODUCTS = 5000
+CATEGORIES = 20
+TAGS = 200
+PAGE_SIZE = 50
+
+
+def build_data():
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from django_shopkit.catalog.services import get_catalog_service
+    from django_shopkit.loading import (
+        get_category_model,
+        get_discount_model,
+        get_product_model,
+        get_review_model,
+        get_tag_model,
+    )
+
+    rng = random.Random(42)
+    category_model, tag_model = get_category_model(), get_tag_model()
+    product_model, review_model = get_product_model(), get_review_model()
+    discount_model = get_discount_model()
+    user_model = get_user_model()
+
+    users = user_model.objects.bulk_create(
+        [user_model(**{user_model.USERNAME_FIELD: f"bench{i}"}) for i in range(5)]
+    )
+    categories = category_model.objects.bulk_create(
+        [category_model(name=f"Category {i}", slug=f"category-{i}") for i in range(CATEGORIES)]
+    )
+    tags = tag_model.objects.bulk_create(
+        [tag_model(name=f"tag {i}", slug=f"tag-{i}") for i in range(TAGS)]
+    )
+    now = timezone.now()
+    products = product_model.objects.bulk_create(
+        [
+            product_model(
+                name=f"Product {i}",
+                slug=f"product-{i}",
+                description=f"Description of product {i}. " * 4,
+                price=Decimal(rng.randint(100, 100000)) / 100,
+                stock=rng.randint(0, 50),
+                is_featured=i % 50 == 0,
+                category=categories[i % CATEGORIES],
+            )
+            for i in range(PRODUCTS)
+        ],
+        batch_size=1000,
+    )
+    # auto_now_add gives every row nearly the same time; spread them like a real catalog.
+    product_model.objects.bulk_update(
+        [
+            setattr(p, "created_at", now - timedelta(minutes=PRODUCTS - i)) or p
+            for i, p in enumerate(products)
+        ],
+        ["created_at"],
+        batch_size=1000,
+    )
+    through = product_model.tags.through
+    product_field = product_model.tags.field.m2m_field_name()
+    tag_field = product_model.tags.field.m2m_reverse_field_name()
+    through.objects.bulk_create(
+        [
+            through(**{f"{product_field}_id": p.pk, f"{tag_field}_id": t.pk})
+            for p in products
+            for t in rng.sample(tags, 3)
+        ],
+        batch_size=2000,
+    )
+    review_model.objects.bulk_create(
+        [
+            review_model(product=p, user=u, rating=rng.randint(1, 5), comment="ok")
+            for p in products
+            for u in rng.sample(users, rng.randint(0, 5))
+        ],
+        batch_size=2000,
+    )
+    discount_model.objects.bulk_create(
+        [discount_model(product=p, percent=Decimal(rng.randint(5, 50))) for p in products[::5]]
+    )
+    # bulk_create sends no signals: store the rating figures reviews keep current, one UPDATE.
+    get_catalog_service().refresh_ratings()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return products
+
+
+def floor_sql(detail):
+    """Return one hand-written SQL query for a page (or one product) with everything shown."""
+    from django_shopkit.loading import (
+        get_category_model,
+        get_discount_model,
+        get_product_model,
+        get_tag_model,
+    )
+
+    product, category = get_product_model(), get_category_model()
+    tag, discount = get_tag_model(), get_discount_model()
+    through = product.tags.through
+    p_col = product.tags.field.m2m_column_name()
+    t_col = product.tags.field.m2m_reverse_name()
+    page = (
+        "SELECT id FROM {p} WHERE is_active ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s"
+        if not detail
+        else "SELECT id FROM {p} WHERE id = %s AND is_active"
+    ).format(p=product._meta.db_table)
+    return f"""
+        SELECT p.id, p.name, p.slug, p.description, p.price, p.stock, p.category_id, c.name,
+               p.average_rating, p.review_count, p.is_featured, p.created_at,
+               d.percent, d.starts_at, d.ends_at, t.name
+        FROM ({page}) page
+        JOIN {product._meta.db_table} p ON p.id = page.id
+        JOIN {category._meta.db_table} c ON c.id = p.category_id
+        LEFT JOIN {discount._meta.db_table} d ON d.product_id = p.id
+        LEFT JOIN {through._meta.db_table} pt ON pt.{p_col} = p.id
+        LEFT JOIN {tag._meta.db_table} t ON t.id = pt.{t_col}
+        ORDER BY p.created_at DESC, p.id DESC, t.name
+    """
+
+
+def floor_request(sql, params):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    out = {}
+    for row in rows:
+        item = out.get(row[0])
+        if item is None:
+            item = out[row[0]] = {
+                "id": row[0],
+                "name": row[1],
+                "slug": row[2],
+                "description": row[3],
+                "price": str(row[4]),
+                "discount_price": None if row[12] is None else str(row[12]),
+                "stock": row[5],
+                "category": row[6],
+                "category_name": row[7],
+                "tags": [],
+                "average_rating": None if row[8] is None else str(row[8]),
+                "review_count": row[9],
+                "is_featured": bool(row[10]),
+                "created_at": str(row[11]),
+            }
+        if row[15] is not None:
+            item["tags"].append(row[15])
+    return json.dumps(list(out.values())).encode()
+
+
+def api_request(view_func, request, kwargs):
+    response = view_func(request, **kwargs)
+    response.render()
+    assert response.status_code == 200, response.content[:300]
+    return response.content
+
+
+def timed(fn, iterations):
+    samples = []
+    for i in range(iterations):
+        start = time.perf_counter()
+        fn(i)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def count_queries(fn):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn(0)
+    return len(ctx.captured_queries)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--settings", default="tests.settings")
+    args = parser.parse_args()
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
+    warnings.simplefilter("ignore")  # deprecation noise from test settings is not measured
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+    from django.urls import resolve, reverse
+    from rest_framework.test import APIRequestFactory
+
+    from django_shopkit.catalog.cache import get_cache
+
+    setup_test_environment()
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0, run_syncdb=True)
+    t0 = time.perf_counter()
+    products = build_data()
+    print(
+        f"built {PRODUCTS} products in {time.perf_counter() - t0:.1f} s ({settings.DATABASES['default']['ENGINE']})"
+    )
+
+    factory = APIRequestFactory()
+    pages = PRODUCTS // PAGE_SIZE
+    list_url = reverse("shopkit-product-list")
+    list_view = resolve(list_url).func
+    sample_ids = [p.pk for p in random.Random(7).sample(products, 100)]
+    detail_view = resolve(reverse("shopkit-product-detail", args=[sample_ids[0]])).func
+
+    def api_list(i):
+        page = i % pages + 1
+        request = factory.get(list_url, {"page": page, "page_size": PAGE_SIZE})
+        return api_request(list_view, request, {})
+
+    def api_detail(i):
+        pk = sample_ids[i % len(sample_ids)]
+        request = factory.get(reverse("shopkit-product-detail", args=[pk]))
+        return api_request(detail_view, request, {"pk": str(pk)})
+
+    list_sql, detail_sql = floor_sql(detail=False), floor_sql(detail=True)
+
+    def floor_list(i):
+        return floor_request(list_sql, [PAGE_SIZE, (i % pages) * PAGE_SIZE])
+
+    def floor_detail(i):
+        return floor_request(detail_sql, [sample_ids[i % len(sample_ids)]])
+
+    # Same rows on both sides, or the comparison means nothing.
+    api_ids = [row["id"] for row in json.loads(api_list(3))["results"]]
+    floor_ids = [row["id"] for row in json.loads(floor_list(3))]
+    assert api_ids == floor_ids, "list and floor return different rows"
+    get_cache().clear()
+
+    for fn in (api_list, api_detail, floor_list, floor_detail):  # warm-up
+        for i in range(20):
+            fn(i)
+
+    results = {}
+    for name, api_fn, floor_fn in (
+        ("list (50/page)", api_list, floor_list),
+        ("detail", api_detail, floor_detail),
+    ):
+        api_ms = timed(api_fn, args.iterations)
+        floor_ms = timed(floor_fn, args.iterations)
+        results[name] = (api_ms, floor_ms, count_queries(api_fn), count_queries(floor_fn))
+
+    print(f"{'read path':<16}{'API median':>12}{'floor median':>14}{'ratio':>8}{'queries':>10}")
+    for name, (api_ms, floor_ms, api_q, floor_q) in results.items():
+        print(
+            f"{name:<16}{api_ms:>9.2f} ms{floor_ms:>11.2f} ms{api_ms / floor_ms:>7.2f}x"
+            f"{api_q:>6} vs {floor_q}"
+        )
+    print("target: ratio <= 2.5x")
+
+
+if __name__ == "__main__":
+    main()

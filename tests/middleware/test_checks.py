@@ -89,3 +89,8 @@ def test_checks_are_registered():
     found = {m.id for m in run_checks()}
 
     assert {"shopkit.E010", "shopkit.W010", "shopkit.W011"} <= found
+
+
+@override_settings(MIDDLEWARE=[*FULL_MIDDLEWARE, "no.such.Middleware"])
+def test_unimportable_middleware_is_left_to_django():
+    assert check_middleware() == []

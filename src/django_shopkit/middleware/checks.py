@@ -33,8 +33,9 @@ def _index_of(middleware: Sequence[str], base: type) -> int | None:
     for index, path in enumerate(middleware):
         try:
             cls = import_string(path)
-        except ImportError:
-            # Django itself reports a middleware that does not import, on first request.
+        except Exception:
+            # Not ours to report: Django fails loudly on a middleware that does not import
+            # when it builds the chain; a check must not crash the whole check run over it.
             continue
         if isinstance(cls, type) and issubclass(cls, base):
             return index

@@ -1,0 +1,291 @@
+"""HTML storefront views of the cart, checkout and orders.
+
+Templates live under ``django_shopkit/orders/`` and extend ``django_shopkit/base.html``; a host
+overrides any of them by putting a file with the same name in its own templates directory.
+Every view needs a logged-in user and only ever shows that user's cart and orders.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView, View
+
+from django_shopkit.catalog.services import OutOfStock
+from django_shopkit.conf import settings
+from django_shopkit.loading import get_cart_item_model, get_order_item_model, get_order_model
+from django_shopkit.orders.exceptions import OrderError
+from django_shopkit.orders.pricing import line_price
+from django_shopkit.orders.services import get_cart_service, get_order_service
+
+__all__ = [
+    "AddToCartView",
+    "CartItemRemoveView",
+    "CartItemUpdateView",
+    "CartView",
+    "CheckoutView",
+    "OrderCancelView",
+    "OrderDetailView",
+    "OrderListView",
+    "OrderPayView",
+]
+
+
+class QuantityForm(forms.Form):
+    """A quantity of at least 1."""
+
+    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, initial=1)
+
+
+class AddToCartForm(QuantityForm):
+    """The product detail page's add-to-cart form."""
+
+    product = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PayForm(forms.Form):
+    """The payment token a provider's widget produced (the dummy gateway reads it as-is)."""
+
+    token = forms.CharField(label=gettext_lazy("Payment token"), max_length=255)
+
+
+def _form_error(form: forms.Form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _error_message(exc: Exception) -> str:
+    return exc.message if isinstance(exc, OrderError) else str(exc)
+
+
+class ShopkitContextMixin:
+    """Add ``shopkit_currency`` to the context, as the catalog's pages do."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Add the currency code."""
+        context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["shopkit_currency"] = settings.SHOPKIT_CURRENCY
+        return context
+
+
+class CartView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
+    """The user's cart: lines with quantity forms, totals and a link to checkout."""
+
+    template_name = "django_shopkit/orders/cart.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Add ``items``, ``lines`` (``{"item", "price"}`` pairs) and ``totals``."""
+        context = super().get_context_data(**kwargs)
+        service = get_cart_service()
+        items = list(service.lines(service.get_cart(self.request.user, create=False)))
+        lines = [{"item": i, "price": line_price(i.product, i.quantity)} for i in items]
+        context.update(items=items, lines=lines, totals=service.totals(items))
+        return context
+
+
+class AddToCartView(LoginRequiredMixin, View):
+    """``POST`` product and quantity: add to the cart, then go back to ``next`` or the cart."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        """Add the product and report the outcome as a message."""
+        form = AddToCartForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_error(form))
+            return self._back(request)
+        try:
+            item, _created = get_cart_service().add(
+                request.user, form.cleaned_data["product"], form.cleaned_data["quantity"]
+            )
+        except OrderError as exc:
+            messages.error(request, exc.message)
+            return self._back(request)
+        messages.success(
+            request,
+            _("“%(name)s” is in your cart (%(qty)d).")
+            % {
+                "name": item.product.name,
+                "qty": item.quantity,
+            },
+        )
+        return redirect("shopkit_orders:cart")
+
+    def _back(self, request: HttpRequest) -> HttpResponse:
+        target = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(target)
+        return redirect("shopkit_orders:cart")
+
+
+class _CartItemView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def get_item(self, pk: int) -> Any:
+        """Return a line of the request user's cart, or raise Http404."""
+        queryset = get_cart_item_model()._default_manager.select_related(
+            "product", "product__discount"
+        )
+        return get_object_or_404(queryset, pk=pk, cart__user=self.request.user)
+
+
+class CartItemUpdateView(_CartItemView):
+    """``POST quantity``: change one line of the cart."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Set the quantity, or report why not."""
+        item = self.get_item(pk)
+        form = QuantityForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_error(form))
+        else:
+            try:
+                get_cart_service().set_quantity(item, form.cleaned_data["quantity"])
+            except OrderError as exc:
+                messages.error(request, exc.message)
+        return redirect("shopkit_orders:cart")
+
+
+class CartItemRemoveView(_CartItemView):
+    """``POST``: remove one line from the cart."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Remove the line."""
+        get_cart_service().remove(self.get_item(pk))
+        return redirect("shopkit_orders:cart")
+
+
+class CheckoutView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
+    """Review the cart and place the order.
+
+    The form carries a one-time idempotency key, so a double-clicked or re-submitted form
+    places one order.
+    """
+
+    template_name = "django_shopkit/orders/checkout.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Show the summary, or go back to the cart when it is empty."""
+        context = self.get_context_data(**kwargs)
+        if not context["items"]:
+            messages.info(request, _("Your cart is empty."))
+            return redirect("shopkit_orders:cart")
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Add ``items``, ``totals`` and a fresh ``idempotency_key``."""
+        context = super().get_context_data(**kwargs)
+        service = get_cart_service()
+        items = list(service.lines(service.get_cart(self.request.user, create=False)))
+        context.update(items=items, totals=service.totals(items), idempotency_key=uuid.uuid4().hex)
+        return context
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        """Place the order and show its confirmation page."""
+        key = request.POST.get("idempotency_key", "").strip()[:255] or None
+        cart = get_cart_service().get_cart(request.user, create=False)
+        try:
+            order, _created = get_order_service().place_order(
+                request.user, cart, idempotency_key=key
+            )
+        except (OrderError, OutOfStock) as exc:
+            messages.error(request, _error_message(exc))
+            return redirect("shopkit_orders:cart")
+        return redirect("shopkit_orders:order-detail", number=order.number)
+
+
+class _UserOrdersMixin(LoginRequiredMixin):
+    request: HttpRequest
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the request user's orders only; anyone else's is a 404."""
+        manager: Any = get_order_model()._default_manager
+        queryset: QuerySet[Any] = manager.filter(user=self.request.user)
+        return queryset
+
+
+class OrderListView(_UserOrdersMixin, ShopkitContextMixin, ListView):  # type: ignore[type-arg]
+    """The user's orders, newest first."""
+
+    template_name = "django_shopkit/orders/order_list.html"
+    context_object_name = "orders"
+
+    def get_paginate_by(self, queryset: QuerySet[Any]) -> int:
+        """Return ``SHOPKIT_PAGE_SIZE``."""
+        return settings.SHOPKIT_PAGE_SIZE
+
+
+class OrderDetailView(_UserOrdersMixin, ShopkitContextMixin, DetailView):  # type: ignore[type-arg]
+    """One order (the confirmation page after checkout), with pay and cancel forms."""
+
+    template_name = "django_shopkit/orders/order_detail.html"
+    context_object_name = "order"
+    slug_field = "number"
+    slug_url_kwarg = "number"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Add ``items``, ``payments`` and a pay form."""
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        context["items"] = get_order_item_model()._default_manager.filter(order=order)
+        context["payments"] = order.payments.all()
+        context["pay_form"] = PayForm(initial={"token": "tok_ok"})
+        return context
+
+
+class _OrderActionView(_UserOrdersMixin, View):
+    http_method_names = ["post"]
+
+    def get_order(self, number: str) -> Any:
+        """Return the request user's order ``number``, or raise Http404."""
+        return get_object_or_404(self.get_queryset(), number=number)
+
+    def done(self, order: Any) -> HttpResponse:
+        """Go back to the order's page."""
+        return redirect(reverse("shopkit_orders:order-detail", args=[order.number]))
+
+
+class OrderPayView(_OrderActionView):
+    """``POST token``: pay the order through the gateway."""
+
+    def post(self, request: HttpRequest, number: str) -> HttpResponse:
+        """Charge and report the outcome as a message."""
+        order = self.get_order(number)
+        form = PayForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_error(form))
+            return self.done(order)
+        try:
+            get_order_service().process_payment(order, form.cleaned_data)
+        except OrderError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Thank you, your payment was received."))
+        return self.done(order)
+
+
+class OrderCancelView(_OrderActionView):
+    """``POST``: cancel a pending order."""
+
+    def post(self, request: HttpRequest, number: str) -> HttpResponse:
+        """Cancel and report the outcome as a message."""
+        order = self.get_order(number)
+        try:
+            get_order_service().cancel(order)
+        except OrderError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your order was cancelled."))
+        return self.done(order)

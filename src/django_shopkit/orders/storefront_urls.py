@@ -1,0 +1,27 @@
+"""Storefront (HTML) URLs of the cart, checkout and orders, namespace ``shopkit_orders``.
+
+Names: ``cart``, ``add-to-cart``, ``cart-item-update``, ``cart-item-remove``, ``checkout``,
+``order-list``, ``order-detail``, ``order-pay``, ``order-cancel``.
+"""
+
+from django.urls import URLPattern, URLResolver, path
+
+from django_shopkit.orders import storefront
+
+app_name = "shopkit_orders"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("cart/", storefront.CartView.as_view(), name="cart"),
+    path("cart/add/", storefront.AddToCartView.as_view(), name="add-to-cart"),
+    path("cart/items/<int:pk>/", storefront.CartItemUpdateView.as_view(), name="cart-item-update"),
+    path(
+        "cart/items/<int:pk>/remove/",
+        storefront.CartItemRemoveView.as_view(),
+        name="cart-item-remove",
+    ),
+    path("checkout/", storefront.CheckoutView.as_view(), name="checkout"),
+    path("orders/", storefront.OrderListView.as_view(), name="order-list"),
+    path("orders/<str:number>/", storefront.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<str:number>/pay/", storefront.OrderPayView.as_view(), name="order-pay"),
+    path("orders/<str:number>/cancel/", storefront.OrderCancelView.as_view(), name="order-cancel"),
+]

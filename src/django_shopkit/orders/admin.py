@@ -1,0 +1,169 @@
+"""ModelAdmin classes for the host's concrete order models.
+
+Register them in the host's ``admin.py`` with two lines::
+
+    from django_shopkit.orders.admin import register_orders_admin
+
+    register_orders_admin()
+
+or register one class yourself, e.g. ``admin.site.register(Order, OrderAdmin)``, or subclass
+it first. Status changes go through the order service (admin actions), never a plain edit, so
+stock and signals stay right.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from django_shopkit.loading import get_order_item_model, get_order_model, get_payment_model
+from django_shopkit.orders.exceptions import OrderError
+from django_shopkit.orders.services import get_order_service
+
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+    _TabularInline = admin.TabularInline[Any, Any]
+else:  # generic for type checkers only
+    _ModelAdmin = admin.ModelAdmin
+    _TabularInline = admin.TabularInline
+
+__all__ = [
+    "OrderAdmin",
+    "OrderItemInline",
+    "PaymentAdmin",
+    "PaymentInline",
+    "register_orders_admin",
+]
+
+
+_ITEM_FIELDS = ("product", "product_name", "quantity", "unit_price", "original_unit_price")
+_PAYMENT_FIELDS = ("created_at", "gateway", "amount", "status", "reference", "message")
+
+
+class _ReadOnlyInline(_TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Refuse: lines and payments are written by the order service only."""
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Refuse: lines and payments are a record of what happened."""
+        return False
+
+
+class OrderItemInline(_ReadOnlyInline):
+    """The order's lines, read-only."""
+
+    fields = _ITEM_FIELDS
+    readonly_fields = _ITEM_FIELDS
+
+    def __init__(self, parent_model: Any, admin_site: admin.AdminSite) -> None:
+        # The concrete model is known only at run time.
+        self.model = get_order_item_model()
+        super().__init__(parent_model, admin_site)
+
+
+class PaymentInline(_ReadOnlyInline):
+    """The order's payment attempts, read-only."""
+
+    fields = _PAYMENT_FIELDS
+    readonly_fields = _PAYMENT_FIELDS
+
+    def __init__(self, parent_model: Any, admin_site: admin.AdminSite) -> None:
+        # The concrete model is known only at run time.
+        self.model = get_payment_model()
+        super().__init__(parent_model, admin_site)
+
+
+class OrderAdmin(_ModelAdmin):
+    """Orders: read-only amounts, status filter, fulfil and cancel actions."""
+
+    list_display = ["number", "user", "status", "total", "currency", "created_at", "paid_at"]
+    list_filter = ["status", "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["number", "email"]
+    date_hierarchy = "created_at"
+    inlines = [OrderItemInline, PaymentInline]
+    readonly_fields = [
+        "number",
+        "user",
+        "email",
+        "status",
+        "currency",
+        "subtotal",
+        "discount_total",
+        "total",
+        "idempotency_key",
+        "created_at",
+        "updated_at",
+        "paid_at",
+        "fulfilled_at",
+        "cancelled_at",
+    ]
+    actions = ["mark_fulfilled", "cancel_orders"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Refuse: orders come from checkout."""
+        return False
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet[Any], method: str, done: str) -> None:
+        service = get_order_service()
+        succeeded = 0
+        for order in queryset:
+            try:
+                getattr(service, method)(order)
+            except OrderError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Mark selected paid orders as fulfilled"))
+    def mark_fulfilled(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """Fulfil each selected order through the order service."""
+        self._apply(request, queryset, "fulfil", _("%(count)d order(s) marked fulfilled."))
+
+    @admin.action(description=gettext_lazy("Cancel selected pending orders"))
+    def cancel_orders(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """Cancel each selected order through the order service (releases its stock)."""
+        self._apply(request, queryset, "cancel", _("%(count)d order(s) cancelled."))
+
+
+class PaymentAdmin(_ModelAdmin):
+    """Payment attempts, read-only."""
+
+    list_display = ["idempotency_key", "order", "gateway", "amount", "status", "created_at"]
+    list_filter = ["status", "gateway"]
+    list_select_related = ["order"]
+    search_fields = ["reference", "idempotency_key", "order__number"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Refuse: payments are made by the order service."""
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Refuse: a payment is a record of what the gateway said."""
+        return False
+
+
+def register_orders_admin(site: admin.AdminSite | None = None) -> None:
+    """Register the host's Order and Payment models with the shopkit ModelAdmins.
+
+    Models already registered (e.g. with the host's own subclass) are left alone.
+    """
+    site = site or admin.site
+    pairs: list[tuple[Any, type[_ModelAdmin]]] = [
+        (get_order_model(), OrderAdmin),
+        (get_payment_model(), PaymentAdmin),
+    ]
+    for model, model_admin in pairs:
+        if not site.is_registered(model):
+            site.register(model, model_admin)

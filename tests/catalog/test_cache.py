@@ -1,0 +1,143 @@
+from decimal import Decimal
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+from django_shopkit.catalog import cache as catalog_cache
+from django_shopkit.loading import get_product_model
+from tests.factories import make_category, make_discount, make_product, make_review, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def featured_prices(api):
+    return {
+        row["name"]: row["price"] for row in api.get(reverse("shopkit-product-featured")).json()
+    }
+
+
+def check_featured_cache_invalidation(api, django_assert_num_queries):
+    product = make_product(name="Star", price="10.00", is_featured=True)
+    assert featured_prices(api) == {"Star": "10.00"}
+    with django_assert_num_queries(0):
+        assert featured_prices(api) == {"Star": "10.00"}
+    product.price = Decimal("12.00")
+    product.save()
+    assert featured_prices(api) == {"Star": "12.00"}
+    with django_assert_num_queries(0):
+        assert featured_prices(api) == {"Star": "12.00"}
+
+
+def test_featured_cache_locmem(api, django_assert_num_queries):
+    check_featured_cache_invalidation(api, django_assert_num_queries)
+
+
+@pytest.mark.redis
+def test_featured_cache_redis(api, redis_url, settings, django_assert_num_queries):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "shopkit-catalog-tests",
+        }
+    }
+    caches["default"].clear()
+    try:
+        assert type(catalog_cache.get_cache()).__name__ == "RedisCache"
+        check_featured_cache_invalidation(api, django_assert_num_queries)
+        # A bump seen by another process: the version lives in Redis, not in this process.
+        version = catalog_cache.get_version(catalog_cache.PRODUCTS)
+        other_process_cache = caches.create_connection("default")
+        other_process_cache.incr(catalog_cache.make_key("version", catalog_cache.PRODUCTS))
+        assert catalog_cache.get_version(catalog_cache.PRODUCTS) == version + 1
+    finally:
+        caches["default"].clear()
+
+
+def test_featured_data_is_plain(api):
+    make_product(is_featured=True, tags=["t"])
+    data = catalog_cache.get_featured_products()
+    assert type(data) is list
+    assert all(type(row) is dict for row in data)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "category_rename",
+        "tag_rename",
+        "tag_added",
+        "discount_added",
+        "discount_deleted",
+        "review_added",
+        "product_deleted",
+        "stock_bulk_update",
+    ],
+)
+def test_featured_cache_is_invalidated_by(change, api):
+    category = make_category("Cat")
+    tag = make_tag("tag")
+    product = make_product(name="Star", is_featured=True, category=category, tags=[tag])
+    other = make_product(name="Other", is_featured=True)
+    discount = make_discount(other, percent="50")
+    before = api.get(reverse("shopkit-product-featured")).json()
+    if change == "category_rename":
+        category.name = "Renamed"
+        category.save()
+    elif change == "tag_rename":
+        tag.name = "renamed"
+        tag.save()
+    elif change == "tag_added":
+        product.tags.add(make_tag("extra"))
+    elif change == "discount_added":
+        make_discount(product, percent="10")
+    elif change == "discount_deleted":
+        discount.delete()
+    elif change == "review_added":
+        make_review(product, rating=5)
+    elif change == "product_deleted":
+        other.delete()
+    elif change == "stock_bulk_update":
+        get_product_model().objects.bulk_update_stock([product.pk], 77)
+    after = api.get(reverse("shopkit-product-featured")).json()
+    assert after != before
+
+
+def test_popular_categories_invalidated_by_product_and_category_changes(api):
+    category = make_category("Cat")
+    make_product(category=category)
+    assert catalog_cache.get_popular_categories()[0]["product_count"] == 1
+    make_product(category=category)
+    assert catalog_cache.get_popular_categories()[0]["product_count"] == 2
+    category.name = "Renamed"
+    category.save()
+    assert catalog_cache.get_popular_categories()[0]["name"] == "Renamed"
+
+
+def test_cache_alias_and_prefix_settings(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shop": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
+    }
+    settings.SHOPKIT_CACHE_ALIAS = "shop"
+    settings.SHOPKIT_CACHE_KEY_PREFIX = "myshop"
+    make_product(is_featured=True)
+    catalog_cache.get_featured_products()
+    version_key = "myshop:catalog:version:products"
+    assert caches["shop"].get(version_key) is not None
+    assert caches["default"].get(version_key) is None
+    caches["shop"].clear()
+
+
+def test_cached_featured_data_expires_when_a_discount_starts(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    product = make_product(is_featured=True)
+    make_discount(product, percent="10", starts_at=timezone.now() + timedelta(seconds=30))
+    now = timezone.now()
+    products = list(get_product_model().objects.for_listing())
+    timeout = catalog_cache._seconds_until_next_discount_change(products, now, 900)
+    assert 1 <= timeout <= 31

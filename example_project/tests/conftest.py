@@ -27,3 +27,12 @@ def _clear_cache():
 def demo_data(db):
     """Seed the demo shop (a smaller catalog than the default, for speed)."""
     call_command("seed_demo", products=60, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the test item, so fixtures can tell whether the test failed
+    # (the browser fixture saves a screenshot then).
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -79,7 +79,9 @@ class ProductAdmin(_ModelAdmin):
     list_editable = ["is_active", "is_featured"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["category", "tags", "created_by"]
+    autocomplete_fields = ["category", "tags"]
+    # Not autocomplete: that needs a user admin with search_fields on the same site.
+    raw_id_fields = ["created_by"]
     readonly_fields = ["average_rating", "review_count", "created_at", "updated_at"]
     date_hierarchy = "created_at"
 

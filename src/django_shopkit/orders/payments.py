@@ -50,7 +50,7 @@ class PaymentGateway(ABC):
     """Interface of a payment gateway. Subclass it for a real provider.
 
     Both methods receive an ``idempotency_key``: the provider must treat two calls with one key
-    as one operation (Stripe's ``Idempotency-Key`` header, Adyen's ``idempotencyKey``...). That
+    as one operation (Stripe and Adyen take an ``Idempotency-Key`` header, for example). That
     is what makes a retry after a timeout safe.
     """
 

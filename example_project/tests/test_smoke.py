@@ -175,3 +175,8 @@ def test_every_admin_changelist_and_add_page_opens(client, demo_data):
         # Orders and payments are made by the services, never typed into the admin.
         expected = 200 if model_admin.has_add_permission(request) else 403
         assert client.get(add).status_code == expected, add
+
+
+def test_system_checks_pass():
+    # Includes the admin checks, which the request-level tests above never trigger.
+    call_command("check", fail_level="WARNING", stdout=io.StringIO())

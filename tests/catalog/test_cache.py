@@ -141,3 +141,13 @@ def test_cached_featured_data_expires_when_a_discount_starts(settings):
     products = list(get_product_model().objects.for_listing())
     timeout = catalog_cache._seconds_until_next_discount_change(products, now, 900)
     assert 1 <= timeout <= 31
+
+
+@pytest.mark.parametrize("operation", ["reserve_stock", "release_stock"])
+def test_stock_operations_invalidate_cached_products(operation):
+    from django_shopkit.catalog.services import get_catalog_service
+
+    product = make_product(is_featured=True, stock=5)
+    assert catalog_cache.get_featured_products()[0]["stock"] == 5
+    getattr(get_catalog_service(), operation)(product.pk, 2)
+    assert catalog_cache.get_featured_products()[0]["stock"] in (3, 7)

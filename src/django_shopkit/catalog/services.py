@@ -55,6 +55,8 @@ class CatalogService:
                 .first()
             )
             raise OutOfStock(product_id, quantity, available or 0)
+        # update() sends no signal; cached product data shows the stock.
+        invalidate_products()
 
     def reserve_many(self, quantities: Mapping[int, int]) -> None:
         """Reserve stock for several products at once: all of them, or none.
@@ -73,6 +75,7 @@ class CatalogService:
         get_product_model()._default_manager.filter(pk=product_id).update(
             stock=F("stock") + quantity
         )
+        invalidate_products()
 
     def release_many(self, quantities: Mapping[int, int]) -> None:
         """Put stock back for several products, in primary-key order."""

@@ -396,3 +396,29 @@ def test_reviews_of_unknown_or_hidden_product_are_404(api, user):
     assert api.get(reverse("shopkit-product-reviews", args=[hidden.pk])).status_code == 404
     url = reverse("shopkit-product-reviews", args=[hidden.pk])
     assert api.post(url, {"rating": 3}, format="json").status_code == 404
+
+
+def test_featured_uses_the_viewsets_serializer(api):
+    from rest_framework import serializers
+    from rest_framework.test import APIRequestFactory
+
+    from django_shopkit.catalog.views import ProductViewSet
+
+    class Extended(ProductSerializer):
+        shout = serializers.SerializerMethodField()
+
+        class Meta(ProductSerializer.Meta):
+            fields = [*ProductSerializer.Meta.fields, "shout"]
+
+        def get_shout(self, obj):
+            return obj.name.upper()
+
+    class ExtendedViewSet(ProductViewSet):
+        serializer_class = Extended
+
+    make_product(name="Star", is_featured=True)
+    plain = api.get(reverse("shopkit-product-featured")).json()
+    assert "shout" not in plain[0]
+    view = ExtendedViewSet.as_view({"get": "featured"})
+    response = view(APIRequestFactory().get("/"))
+    assert response.data[0]["shout"] == "STAR"

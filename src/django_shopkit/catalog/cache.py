@@ -108,21 +108,25 @@ def _seconds_until_next_discount_change(
     return timeout
 
 
-def get_featured_products() -> list[dict[str, Any]]:
+def get_featured_products(serializer_class: type[Any] | None = None) -> list[dict[str, Any]]:
     """Return the serialized featured products (``SHOPKIT_FEATURED_LIMIT``), cached.
 
     A cache hit runs no query. The result is plain data (a list of dicts), as the API
-    returns it.
+    returns it; ``serializer_class`` (default ``ProductSerializer``) shapes it and is part
+    of the cache key, so a host's extended serializer gets its own entry.
     """
-    from django_shopkit.catalog.serializers import ProductSerializer
+    if serializer_class is None:
+        from django_shopkit.catalog.serializers import ProductSerializer
 
+        serializer_class = ProductSerializer
     cache = get_cache()
     limit = settings.SHOPKIT_FEATURED_LIMIT
-    key = make_key("featured", get_version(PRODUCTS), limit)
+    name = f"{serializer_class.__module__}.{serializer_class.__qualname__}"
+    key = make_key("featured", get_version(PRODUCTS), limit, name)
     data: list[dict[str, Any]] | None = cache.get(key)
     if data is None:
         products = list(get_product_model().objects.active().featured().for_listing()[:limit])
-        data = [dict(row) for row in ProductSerializer(products, many=True).data]
+        data = [dict(row) for row in serializer_class(products, many=True).data]
         timeout = _seconds_until_next_discount_change(
             products, timezone.now(), settings.SHOPKIT_FEATURED_CACHE_TIMEOUT
         )

@@ -60,7 +60,8 @@ class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
         self, queryset: models.QuerySet[Any], name: str, value: str
     ) -> models.QuerySet[Any]:
         """Keep products carrying any of the comma-separated tag slugs."""
-        slugs = [slug.strip() for slug in self.data.getlist(name) for slug in slug.split(",")]
+        values = self.data.getlist(name) if hasattr(self.data, "getlist") else [value]
+        slugs = [slug.strip() for item in values for slug in item.split(",")]
         slugs = [slug for slug in slugs if slug]
         if not slugs:
             return queryset

@@ -138,7 +138,7 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def featured(self, request: Request) -> Response:
         """Return the featured products (cached; no query on a cache hit)."""
-        return Response(get_featured_products())
+        return Response(get_featured_products(self.serializer_class))
 
     @action(detail=False, methods=["get"], url_path="mine", permission_classes=[IsAuthenticated])
     def mine(self, request: Request) -> Response:

@@ -21,8 +21,10 @@ CORS_ALLOWED_ORIGINS = env.list(
 
 if importlib.util.find_spec("debug_toolbar") is not None:
     INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
-    # As early as possible, but after anything that encodes the response (none here).
-    MIDDLEWARE = [*MIDDLEWARE, "debug_toolbar.middleware.DebugToolbarMiddleware"]
+    # As early as possible (nothing here encodes responses); the request log stays first.
+    MIDDLEWARE = [MIDDLEWARE[0], "debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE[1:]]
+    # A handle at the edge of the page until clicked, so the shop itself stays visible.
+    DEBUG_TOOLBAR_CONFIG = {"SHOW_COLLAPSED": True}
 
 # Static files straight from the apps' directories, re-read on change: no collectstatic.
 WHITENOISE_USE_FINDERS = True

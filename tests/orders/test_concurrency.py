@@ -154,3 +154,18 @@ def test_two_concurrent_pay_calls_charge_once(postgres, settings):
     assert len(DummyGateway.charges) == 1
     assert get_payment_model().objects.filter(order=order).count() == 1
     assert reload(order).status == "paid"
+
+
+def test_concurrent_adds_of_one_product_lose_no_unit(postgres):
+    product = make_product(stock=50)
+    user = make_user()
+
+    def add():
+        return get_cart_service().add(user, product.pk, 1)
+
+    results = run_concurrently([add] * 10)
+
+    assert errors_by_type(results) == {}, results
+    (line,) = get_cart_service().lines(get_cart_service().get_cart(user, create=False))
+    assert line.quantity == 10
+    assert sum(created for _, (_, created) in results) == 1

@@ -156,3 +156,20 @@ def test_gateway_setting_and_interface(settings):
     assert isinstance(get_payment_gateway(), DummyGateway)
     with pytest.raises(TypeError):
         PaymentGateway()  # abstract
+
+
+class TimingOutRefunds(DummyGateway):
+    def refund(self, **kwargs):
+        raise GatewayTimeout("refund timed out")
+
+
+def test_refund_timeout_keeps_the_order_paid_and_can_be_retried(order, settings):
+    get_order_service().process_payment(order, {})
+    settings.SHOPKIT_PAYMENT_GATEWAY = f"{__name__}.TimingOutRefunds"
+    with pytest.raises(PaymentPending, match="refund timed out"):
+        get_order_service().refund(order)
+    assert reload(order).status == OrderStatus.PAID
+    settings.SHOPKIT_PAYMENT_GATEWAY = "django_shopkit.orders.payments.DummyGateway"
+    get_order_service().refund(order)
+    assert reload(order).status == OrderStatus.REFUNDED
+    assert len(DummyGateway.refunds) == 1

@@ -13,10 +13,12 @@ stock and signals stay right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +41,23 @@ __all__ = [
     "PaymentInline",
     "register_orders_admin",
 ]
+
+
+class _RuntimeModel:
+    """Class attribute that resolves to the host's concrete model when read.
+
+    Inlines need ``model`` on the class (the admin's checks read it there), but the concrete
+    class is only known once the apps are loaded.
+    """
+
+    def __init__(self, getter: Callable[[], type[Model]]) -> None:
+        self.getter = getter
+
+    def __get__(self, instance: Any, owner: Any = None) -> type[Model] | None:
+        try:
+            return self.getter()
+        except ImproperlyConfigured:
+            return None  # shopkit.E001/E002 report the broken setting
 
 
 _ITEM_FIELDS = ("product", "product_name", "quantity", "unit_price", "original_unit_price")
@@ -64,10 +83,7 @@ class OrderItemInline(_ReadOnlyInline):
     fields = _ITEM_FIELDS
     readonly_fields = _ITEM_FIELDS
 
-    def __init__(self, parent_model: Any, admin_site: admin.AdminSite) -> None:
-        # The concrete model is known only at run time.
-        self.model = get_order_item_model()
-        super().__init__(parent_model, admin_site)
+    model = _RuntimeModel(get_order_item_model)  # type: ignore[assignment]  # None only when misconfigured
 
 
 class PaymentInline(_ReadOnlyInline):
@@ -76,10 +92,7 @@ class PaymentInline(_ReadOnlyInline):
     fields = _PAYMENT_FIELDS
     readonly_fields = _PAYMENT_FIELDS
 
-    def __init__(self, parent_model: Any, admin_site: admin.AdminSite) -> None:
-        # The concrete model is known only at run time.
-        self.model = get_payment_model()
-        super().__init__(parent_model, admin_site)
+    model = _RuntimeModel(get_payment_model)  # type: ignore[assignment]  # None only when misconfigured
 
 
 class OrderAdmin(_ModelAdmin):

@@ -81,9 +81,9 @@ class CartService:
         """Add ``quantity`` units to the user's cart; return the line and whether it is new.
 
         Adding a product already in the cart raises its line's quantity. No lock is held:
-        the increment is a compare-and-set UPDATE and a new line relies on the unique
-        (cart, product) constraint, so concurrent adds of one user retry instead of losing
-        an update.
+        the increment is one conditional UPDATE (``quantity <= limit - added``) and a new line
+        relies on the unique (cart, product) constraint, so concurrent adds of one user never
+        lose a unit.
         """
         if quantity < 1:
             raise InvalidQuantity(_("Quantity must be at least 1."))
@@ -101,13 +101,19 @@ class CartService:
                     continue  # a concurrent request created the line: increment it instead
                 return item, True
             self.validate_quantity(product, item.quantity + quantity)
-            updated = manager.filter(pk=item.pk, quantity=item.quantity).update(
+            # The limit is checked again by the database, on the row's latest version, so
+            # concurrent adds all count and none pushes the line past the limit.
+            limit = min(settings.SHOPKIT_MAX_LINE_QUANTITY, product.stock)
+            updated = manager.filter(pk=item.pk, quantity__lte=limit - quantity).update(
                 quantity=F("quantity") + quantity, updated_at=timezone.now()
             )
             if updated:
+                # May trail the stored value if another add ran at the same moment.
                 item.quantity += quantity
                 item.product = product
                 return item, False
+            # Removed meanwhile (loop creates it again) or filled up by another add (loop
+            # raises InvalidQuantity with the current figures).
         raise InvalidQuantity(_("The cart changed while adding; please try again."))
 
     def set_quantity(self, item: Any, quantity: int) -> Any:

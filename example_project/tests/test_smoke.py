@@ -180,3 +180,23 @@ def test_every_admin_changelist_and_add_page_opens(client, demo_data):
 def test_system_checks_pass():
     # Includes the admin checks, which the request-level tests above never trigger.
     call_command("check", fail_level="WARNING", stdout=io.StringIO())
+
+
+def test_wsgi_and_asgi_entry_points_serve_requests(db):
+    import asyncio
+
+    from django.core.handlers.asgi import ASGIHandler
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import AsyncClient
+
+    from config.asgi import application as asgi_application
+    from config.wsgi import application as wsgi_application
+
+    assert isinstance(wsgi_application, WSGIHandler)
+    assert isinstance(asgi_application, ASGIHandler)
+
+    async def get_health():
+        return await AsyncClient().get(reverse("health"))
+
+    # The async path runs both shopkit middlewares in async mode.
+    assert asyncio.run(get_health()).status_code == 200

@@ -3,9 +3,9 @@
 from django.contrib import admin
 
 from django_shopkit.catalog.admin import ProductAdmin, register_catalog_admin
-from django_shopkit.orders.admin import OrderAdmin, OrderItemInline, PaymentAdmin, PaymentInline
+from django_shopkit.orders.admin import register_orders_admin
 
-from .models import Cart, CartItem, Order, OrderItem, Payment, Product
+from .models import Cart, CartItem, Product
 
 
 @admin.register(Product)
@@ -36,22 +36,6 @@ class CartAdmin(admin.ModelAdmin):
     inlines = [CartItemInline]
 
 
-class ShopOrderItemInline(OrderItemInline):
-    model = OrderItem
-
-
-class ShopPaymentInline(PaymentInline):
-    model = Payment
-
-
-@admin.register(Order)
-class ShopOrderAdmin(OrderAdmin):
-    """Shopkit's order admin: read-only lines and payments, fulfil and cancel actions.
-
-    The inlines name the concrete models on the class, where Django's admin checks look.
-    """
-
-    inlines = [ShopOrderItemInline, ShopPaymentInline]
-
-
-admin.site.register(Payment, PaymentAdmin)
+# Orders and payments with shopkit's ModelAdmins: read-only lines and payments, status changes
+# through the order service (admin actions).
+register_orders_admin()

@@ -1,0 +1,129 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from django_shopkit.loading import get_product_model
+from tests.catalog.helpers import LIST, detail_url
+from tests.factories import (
+    make_category,
+    make_product,
+    make_tag,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def payload(**overrides):
+    data = {"name": "New thing", "price": "9.99", "stock": 5, "category": make_category().pk}
+    data.update(overrides)
+    return data
+
+
+def test_create_requires_authentication(api):
+    response = api.post(reverse(LIST), payload(), format="json")
+    assert response.status_code in (401, 403)
+    assert not get_product_model().objects.exists()
+
+
+def test_create_sets_owner_and_returns_read_representation(api, user):
+    make_tag("red")
+    api.force_authenticate(user)
+    response = api.post(reverse(LIST), payload(tags=["red"]), format="json")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["slug"] == "new-thing"
+    assert data["tags"] == ["red"]
+    assert data["discount_price"] is None
+    assert get_product_model().objects.get(pk=data["id"]).created_by == user
+
+
+def test_negative_price_is_400_with_a_message(api, user):
+    api.force_authenticate(user)
+    response = api.post(reverse(LIST), payload(price="-1.00"), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"price": ["Price cannot be negative."]}
+
+
+def test_bad_input_is_400_not_500(api, user):
+    api.force_authenticate(user)
+    assert api.post(reverse(LIST), payload(price="abc"), format="json").status_code == 400
+    assert api.post(reverse(LIST), payload(stock=-3), format="json").status_code == 400
+    assert api.post(reverse(LIST), payload(category=999999), format="json").status_code == 400
+    assert api.post(reverse(LIST), payload(tags=["no-such"]), format="json").status_code == 400
+    assert api.post(reverse(LIST), {"name": "x"}, format="json").status_code == 400
+
+
+def test_write_permissions(api):
+    owner, stranger, staff = make_user(), make_user(), make_user(is_staff=True)
+    product = make_product(created_by=owner, price="10.00")
+    url = detail_url(product)
+
+    assert api.patch(url, {"price": "1.00"}, format="json").status_code in (401, 403)
+    assert api.delete(url).status_code in (401, 403)
+    api.force_authenticate(stranger)
+    assert api.patch(url, {"price": "1.00"}, format="json").status_code == 403
+    assert api.put(url, payload(), format="json").status_code == 403
+    assert api.delete(url).status_code == 403
+    product.refresh_from_db()
+    assert product.price == Decimal("10.00")
+
+    api.force_authenticate(owner)
+    response = api.patch(url, {"price": "11.00"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["price"] == "11.00"
+    api.force_authenticate(staff)
+    assert api.patch(url, {"price": "12.00"}, format="json").status_code == 200
+    product.refresh_from_db()
+    assert product.price == Decimal("12.00")
+    assert api.put(url, payload(name="Renamed"), format="json").status_code == 200
+    api.force_authenticate(owner)
+    assert api.delete(url).status_code == 204
+    assert not get_product_model().objects.filter(pk=product.pk).exists()
+
+
+def test_patch_cross_field_validation_uses_instance_values(api, user):
+    api.force_authenticate(user)
+    product = make_product(created_by=user, is_active=False)
+    response = api.patch(detail_url(product), {"is_featured": True}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"is_featured": ["An inactive product cannot be featured."]}
+    assert api.patch(detail_url(product), {"name": "Only a name"}, format="json").status_code == 200
+    response = api.patch(
+        detail_url(product), {"is_featured": True, "is_active": True}, format="json"
+    )
+    assert response.status_code == 200
+    response = api.patch(detail_url(product), {"is_active": False}, format="json")
+    assert response.status_code == 400
+
+
+def test_high_value_rule_on_a_subclass_works_with_partial_data(user):
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from django_shopkit.catalog.serializers import ProductWriteSerializer
+    from django_shopkit.catalog.views import ProductViewSet
+
+    class CappedWrite(ProductWriteSerializer):
+        high_value_price = Decimal("10000")
+        high_value_max_stock = 100
+
+    class CappedViewSet(ProductViewSet):
+        write_serializer_class = CappedWrite
+
+    product = make_product(created_by=user, price="20000.00", stock=5)
+    view = CappedViewSet.as_view({"patch": "partial_update"})
+
+    def patch(data):
+        request = APIRequestFactory().patch("/", data, format="json")
+        force_authenticate(request, user)
+        return view(request, pk=str(product.pk))
+
+    response = patch({"stock": 500})  # price is absent: the stored price is used
+    assert response.status_code == 400
+    assert "at most 100" in str(response.data)
+    assert patch({"stock": 50}).status_code == 200
+    assert patch({"price": "50.00", "stock": 500}).status_code == 200

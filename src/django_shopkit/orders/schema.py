@@ -1,0 +1,49 @@
+"""OpenAPI annotations for drf-spectacular, which is optional (the ``openapi`` extra).
+
+Without drf-spectacular installed, :func:`extend_schema` leaves the view unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["IDEMPOTENCY_PARAMETER", "extend_schema"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+_extend_schema: Any
+IDEMPOTENCY_PARAMETER: Any
+try:
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+    from drf_spectacular.utils import extend_schema as _spectacular_extend_schema
+except ImportError:  # pragma: no cover - exercised only without the extra
+    _extend_schema = None
+    IDEMPOTENCY_PARAMETER = None
+else:
+    _extend_schema = _spectacular_extend_schema
+    IDEMPOTENCY_PARAMETER = OpenApiParameter(
+        name="Idempotency-Key",
+        type=OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        required=False,
+        description=(
+            "Any unique string up to 255 characters. A retry with the same key returns the "
+            "order the first request created (status 200) and reserves no stock."
+        ),
+    )
+
+
+def extend_schema(**kwargs: Any) -> Callable[[_F], _F]:
+    """Return drf-spectacular's ``extend_schema(**kwargs)``, or a no-op without it."""
+    if _extend_schema is None:  # pragma: no cover
+
+        def unchanged(view: _F) -> _F:
+            return view
+
+        return unchanged
+    if kwargs.get("parameters"):
+        kwargs["parameters"] = [p for p in kwargs["parameters"] if p is not None]
+    decorator: Callable[[_F], _F] = _extend_schema(**kwargs)
+    return decorator

@@ -86,19 +86,40 @@ def test_write_permissions(api):
     assert not get_product_model().objects.filter(pk=product.pk).exists()
 
 
-def test_patch_cross_field_validation_uses_instance_values(api, user):
+def test_patch_cross_field_validation_uses_instance_values(api, user, staff):
+    product = make_product(created_by=user, is_featured=True)
     api.force_authenticate(user)
-    product = make_product(created_by=user, is_active=False)
-    response = api.patch(detail_url(product), {"is_featured": True}, format="json")
+    # is_featured is absent from the PATCH: the stored True is checked against is_active.
+    response = api.patch(detail_url(product), {"is_active": False}, format="json")
     assert response.status_code == 400
     assert response.json() == {"is_featured": ["An inactive product cannot be featured."]}
     assert api.patch(detail_url(product), {"name": "Only a name"}, format="json").status_code == 200
+
+    hidden = make_product(created_by=user, is_active=False)
+    api.force_authenticate(staff)
+    response = api.patch(detail_url(hidden), {"is_featured": True}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"is_featured": ["An inactive product cannot be featured."]}
     response = api.patch(
-        detail_url(product), {"is_featured": True, "is_active": True}, format="json"
+        detail_url(hidden), {"is_featured": True, "is_active": True}, format="json"
     )
     assert response.status_code == 200
-    response = api.patch(detail_url(product), {"is_active": False}, format="json")
+
+
+def test_only_staff_change_the_featured_flag(api, user, staff):
+    api.force_authenticate(user)
+    response = api.post(reverse(LIST), payload(is_featured=True), format="json")
     assert response.status_code == 400
+    assert response.json() == {"is_featured": ["Only staff can change the featured flag."]}
+    product = make_product(created_by=user)
+    response = api.patch(detail_url(product), {"is_featured": True}, format="json")
+    assert response.status_code == 400
+    # Sending the unchanged value (a PUT of the whole object) is fine.
+    assert (
+        api.put(detail_url(product), payload(is_featured=False), format="json").status_code == 200
+    )
+    api.force_authenticate(staff)
+    assert api.patch(detail_url(product), {"is_featured": True}, format="json").status_code == 200
 
 
 def test_high_value_rule_on_a_subclass_works_with_partial_data(user):

@@ -196,3 +196,44 @@ def test_pagination(api, settings):
     assert [r["name"] for r in third["results"]] == ["P0"]
     assert len(api.get(reverse(LIST), {"page_size": 100}).json()["results"]) == 3
     assert api.get(reverse(LIST), {"page": 9}).status_code == 404
+
+
+def test_subclass_adding_plain_columns_keeps_the_row_path(django_assert_max_num_queries):
+    from rest_framework.test import APIRequestFactory
+
+    from django_shopkit.catalog.views import ProductViewSet
+
+    class WithColumns(ProductSerializer):
+        class Meta(ProductSerializer.Meta):
+            fields = [*ProductSerializer.Meta.fields, "is_active", "updated_at"]
+            read_only_fields = fields
+
+    class ColumnsViewSet(ProductViewSet):
+        serializer_class = WithColumns
+
+    assert WithColumns.can_serialize_rows()
+    for i in range(3):
+        make_full_product(price=f"{i}.50")
+    view = ColumnsViewSet.as_view({"get": "list"})
+    with django_assert_max_num_queries(3):
+        response = view(APIRequestFactory().get("/"))
+        response.render()
+    expected = WithColumns(get_product_model().objects.for_listing(), many=True).data
+    assert response.data["results"] == [dict(row) for row in expected]
+    assert all(row["is_active"] is True and row["updated_at"] for row in response.data["results"])
+
+
+def test_subclass_with_a_method_field_is_not_served_from_rows():
+    from rest_framework import serializers
+
+    class WithMethod(ProductSerializer):
+        extra = serializers.SerializerMethodField()
+
+        class Meta(ProductSerializer.Meta):
+            fields = [*ProductSerializer.Meta.fields, "extra"]
+
+        def get_extra(self, obj):
+            return 1
+
+    assert ProductSerializer.can_serialize_rows()
+    assert not WithMethod.can_serialize_rows()

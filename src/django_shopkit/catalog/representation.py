@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
+from django.db import models
 from django.dispatch import receiver
 from rest_framework import serializers
 
@@ -53,6 +55,26 @@ ROW_FIELDS = (
 # The source each known field must have for the shortcut to be the same as DRF's path.
 _SOURCES = {"category": "category", "category_name": "category.name", "discount_price": "*"}
 
+#: The fields with a hand-written getter; any other plain column is read by its own name.
+_KNOWN = frozenset(
+    {
+        "id",
+        "name",
+        "slug",
+        "description",
+        "price",
+        "discount_price",
+        "stock",
+        "category",
+        "category_name",
+        "tags",
+        "average_rating",
+        "review_count",
+        "is_featured",
+        "created_at",
+    }
+)
+
 _CLASS_PLANS: dict[type, list[PlanEntry]] = {}
 
 
@@ -73,6 +95,39 @@ def _row_discount_price(row: dict[str, Any]) -> str | None:
     if not discount.is_current():
         return None
     return format(discount.apply(Decimal(row["price"])), "f")
+
+
+# Serializer fields whose to_representation needs neither the request nor other objects.
+_SIMPLE_FIELDS = (
+    serializers.BooleanField,
+    serializers.CharField,
+    serializers.ChoiceField,
+    serializers.DateField,
+    serializers.DateTimeField,
+    serializers.DecimalField,
+    serializers.FloatField,
+    serializers.IntegerField,
+    serializers.UUIDField,
+)
+
+
+def _model_field_getters(
+    model: type[models.Model], name: str, field: serializers.Field[Any, Any, Any, Any]
+) -> tuple[Getter | None, Getter | None]:
+    """Return getters for a plain column a subclass lists in ``Meta.fields`` (e.g. ``sku``)."""
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None, None
+    if model_field.is_relation or not model_field.concrete:
+        return None, None
+    if not isinstance(field, _SIMPLE_FIELDS) or isinstance(field, serializers.FileField):
+        return None, None
+
+    def from_value(value: Any) -> Any:
+        return None if value is None else field.to_representation(value)
+
+    return (lambda o: from_value(getattr(o, name)), lambda r: from_value(r[name]))
 
 
 def _overrides(cls: type, base: type, name: str) -> bool:
@@ -138,9 +193,12 @@ class LeanProductMixin:
         declared = self._declared_fields
         own = ProductSerializer._declared_fields
         plan: list[PlanEntry] = []
+        model = getattr(getattr(self, "Meta", None), "model", None)
         for field in self._readable_fields:
             name = field.field_name or ""
             pair: tuple[Getter | None, Getter | None] = getters.get(name, (None, None))
+            if name not in getters and name not in declared and model is not None:
+                pair = _model_field_getters(model, name, field)
             # A field a subclass declares anew, or points elsewhere, takes DRF's path.
             if declared.get(name, own.get(name)) is not own.get(name):
                 pair = (None, None)
@@ -197,8 +255,15 @@ class LeanProductMixin:
         return plan is not None and all(entry[2] is not None for entry in plan)
 
     @classmethod
+    def row_fields(cls) -> tuple[str, ...]:
+        """Return the ``values()`` names :meth:`serialize_rows` needs (known ones and extras)."""
+        plan = cls._class_plan() or []
+        extra = tuple(entry[0] for entry in plan if entry[0] not in _KNOWN)
+        return ROW_FIELDS + extra
+
+    @classmethod
     def serialize_rows(cls, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Serialize ``values(*ROW_FIELDS)`` rows; one more query reads their tags.
+        """Serialize ``values(*cls.row_fields())`` rows; one more query reads their tags.
 
         Call only when :meth:`can_serialize_rows` is true.
         """

@@ -137,6 +137,14 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
             return getattr(self.instance, name)
         return self.Meta.model._meta.get_field(name).get_default()
 
+    def validate_is_featured(self, value: bool) -> bool:
+        """Let only staff change whether a product is featured (it is shop merchandising)."""
+        request = self.context.get("request")
+        current = self.instance.is_featured if self.instance is not None else False
+        if value != current and request is not None and not request.user.is_staff:
+            raise serializers.ValidationError(_("Only staff can change the featured flag."))
+        return value
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Check the rules that involve two fields, on create, PUT and PATCH alike."""
         if self._current(attrs, "is_featured") and not self._current(attrs, "is_active"):

@@ -28,7 +28,6 @@ from django_shopkit.catalog.filters import (
 )
 from django_shopkit.catalog.pagination import PagedRows, ShopkitPagination
 from django_shopkit.catalog.permissions import IsOwnerOrReadOnly, IsStaffOrReadOnly
-from django_shopkit.catalog.representation import ROW_FIELDS
 from django_shopkit.catalog.serializers import (
     CategorySerializer,
     ProductSerializer,
@@ -110,17 +109,18 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """List products; rows are read with ``values()`` when the serializer allows it.
 
-        With the stock :class:`ProductSerializer` (or a subclass adding nothing) a page is
-        three queries (count, rows of the page's ids, tags) and no model instances; otherwise
-        DRF's regular path runs with the same output.
+        With the stock :class:`ProductSerializer`, or a subclass adding only plain model
+        columns such as a ``sku``, a page is three queries (count, rows of the page's ids,
+        tags) and no model instances; otherwise DRF's regular path runs, same output.
         """
         serializer_class: Any = self.get_serializer_class()
         if not getattr(serializer_class, "can_serialize_rows", lambda: False)():
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(PagedRows(queryset, ROW_FIELDS))  # type: ignore[arg-type]
+        fields = serializer_class.row_fields()
+        page = self.paginate_queryset(PagedRows(queryset, fields))  # type: ignore[arg-type]
         if page is None:
-            return Response(serializer_class.serialize_rows(queryset.values(*ROW_FIELDS)))
+            return Response(serializer_class.serialize_rows(queryset.values(*fields)))
         return self.get_paginated_response(serializer_class.serialize_rows(page))
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:

@@ -150,3 +150,19 @@ def test_bulk_update_stock():
     assert [p.stock for p in products().order_by("pk")] == [7, 7, 3]
     with pytest.raises(ValueError, match="negative"):
         products().bulk_update_stock([c.pk], -1)
+
+
+def test_get_or_create_tags_survives_a_slug_taken_meanwhile(monkeypatch):
+    # Simulate a concurrent insert: the slug chosen for "New" is taken by another name
+    # between the slug check and the bulk insert, so the bulk insert skips the row.
+    tag_model = get_tag_model()
+    original = tag_model._default_manager.bulk_create
+
+    def racing_bulk_create(objs, **kwargs):
+        tag_model.objects.create(name="NEW!", slug="new")
+        return original(objs, **kwargs)
+
+    monkeypatch.setattr(tag_model._default_manager, "bulk_create", racing_bulk_create)
+    (tag,) = get_or_create_tags(["New"])
+    assert tag.name == "New"
+    assert tag.slug == "new-2"

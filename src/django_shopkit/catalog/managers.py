@@ -49,7 +49,12 @@ def get_or_create_tags(names: Iterable[str]) -> list[AbstractTag]:
             new_tags.append(tag_model(name=name, slug=slug))
         tag_model._default_manager.bulk_create(new_tags, ignore_conflicts=True)
         found.update((tag.name, tag) for tag in tag_model._default_manager.filter(name__in=missing))
-    return [found[name] for name in wanted if name in found]
+        # A concurrent insert took one of the slugs for another name: create those one by
+        # one, letting save() pick a free slug.
+        for name in missing:
+            if name not in found:
+                found[name] = tag_model._default_manager.get_or_create(name=name)[0]
+    return [found[name] for name in wanted]
 
 
 class ProductManager(models.Manager[_M]):

@@ -1,6 +1,8 @@
 """OpenAPI annotations for drf-spectacular, which is optional (the ``openapi`` extra).
 
-Without drf-spectacular installed, :func:`extend_schema` leaves the view unchanged.
+They apply when drf-spectacular's ``AutoSchema`` is the project's ``DEFAULT_SCHEMA_CLASS``
+(drf-spectacular binds an annotation to the schema class in use when the view module is
+imported); otherwise :func:`extend_schema` leaves the view unchanged.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 _extend_schema: Any
 IDEMPOTENCY_PARAMETER: Any
 try:
+    from drf_spectacular.openapi import AutoSchema
     from drf_spectacular.types import OpenApiTypes
     from drf_spectacular.utils import OpenApiParameter
     from drf_spectacular.utils import extend_schema as _spectacular_extend_schema
@@ -35,9 +38,16 @@ else:
     )
 
 
+def _spectacular_in_use() -> bool:
+    from rest_framework.settings import api_settings
+
+    schema_class = api_settings.DEFAULT_SCHEMA_CLASS
+    return isinstance(schema_class, type) and issubclass(schema_class, AutoSchema)
+
+
 def extend_schema(**kwargs: Any) -> Callable[[_F], _F]:
-    """Return drf-spectacular's ``extend_schema(**kwargs)``, or a no-op without it."""
-    if _extend_schema is None:  # pragma: no cover
+    """Return drf-spectacular's ``extend_schema(**kwargs)``, or a no-op when it is not used."""
+    if _extend_schema is None or not _spectacular_in_use():
 
         def unchanged(view: _F) -> _F:
             return view

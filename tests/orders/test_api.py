@@ -331,3 +331,18 @@ def test_purchase_requires_login_and_honours_the_key(api, user):
     assert first.json()["id"] == second.json()["id"]
     assert reload(product).stock == 4
     assert Decimal(first.json()["total"]) == product.price
+
+
+def test_failed_attempts_survive_atomic_requests(api, user, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
+    order = place_order(user, (make_product(price="4.00"), 1))
+    declined = api.post(order_url(order, "pay"), {"token": "tok_decline"})
+    assert declined.status_code == 402
+    timeout = api.post(order_url(order, "pay"), {"token": "tok_timeout"})
+    assert timeout.status_code == 503
+    statuses = list(
+        get_payment_model().objects.filter(order=order).order_by("pk").values_list("status")
+    )
+    assert statuses == [("failed",), ("pending",)]
+    assert api.post(order_url(order, "pay"), {"token": "tok_ok"}).status_code == 200
+    assert len(DummyGateway.charges) == 1

@@ -257,7 +257,15 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         order = self.get_object()
         data = PaySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        get_order_service().process_payment(order, dict(data.validated_data))
+        try:
+            get_order_service().process_payment(order, dict(data.validated_data))
+        except (PaymentDeclined, PaymentPending) as exc:
+            # Answered, not raised: DRF's exception handler would roll back ATOMIC_REQUESTS,
+            # and the failed or pending attempt must stay recorded (its key is what makes a
+            # retry safe).
+            error = to_api_exception(exc)
+            assert isinstance(error, exceptions.APIException)
+            return Response({"detail": error.detail}, status=error.status_code)
         return self._respond(order)
 
     @extend_schema(request=None, responses=OrderSerializer)

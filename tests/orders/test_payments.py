@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from django_shopkit.loading import get_payment_model
+from django_shopkit.loading import get_order_item_model, get_payment_model
 from django_shopkit.orders.abstract_models import OrderStatus, PaymentStatus
 from django_shopkit.orders.exceptions import (
     InvalidTransition,
@@ -173,3 +173,17 @@ def test_refund_timeout_keeps_the_order_paid_and_can_be_retried(order, settings)
     get_order_service().refund(order)
     assert reload(order).status == OrderStatus.REFUNDED
     assert len(DummyGateway.refunds) == 1
+
+
+def test_order_with_an_unresolved_payment_cannot_be_cancelled(order):
+    product = get_order_item_model().objects.get(order=order).product
+    stock = reload(product).stock
+    with pytest.raises(PaymentPending):
+        get_order_service().process_payment(order, {"token": "tok_timeout"})
+    with pytest.raises(InvalidTransition, match="unresolved"):
+        get_order_service().cancel(order)
+    assert reload(order).status == OrderStatus.PENDING
+    assert reload(product).stock == stock  # nothing released while the card may be charged
+    get_order_service().process_payment(order, {"token": "tok_ok"})  # settles: it was charged
+    assert reload(order).status == OrderStatus.PAID
+    assert len(DummyGateway.charges) == 1

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from django_shopkit.catalog.services import get_catalog_service
-from django_shopkit.loading import get_order_item_model, get_order_model
+from django_shopkit.loading import get_order_item_model, get_order_model, get_payment_model
 from django_shopkit.orders import signals
-from django_shopkit.orders.abstract_models import OrderStatus
+from django_shopkit.orders.abstract_models import OrderStatus, PaymentStatus
 from django_shopkit.orders.exceptions import InvalidTransition
 
 __all__ = ["ALLOWED_TRANSITIONS", "OrderTransitions"]
@@ -53,10 +54,23 @@ class OrderTransitions:
         return stale
 
     def cancel(self, order: Any) -> Any:
-        """Cancel a pending order and put its units back in stock."""
+        """Cancel a pending order and put its units back in stock.
+
+        Refused while a payment attempt's outcome is unknown (a timeout): the card may have
+        been charged, so the buyer or staff first retries the payment, which settles it.
+        """
         with transaction.atomic():
             locked = self.lock(order)
             self.check_transition(locked, OrderStatus.CANCELLED)
+            unresolved = get_payment_model()._default_manager.filter(
+                order=locked, status=PaymentStatus.PENDING
+            )
+            if unresolved.exists():
+                raise InvalidTransition(
+                    locked,
+                    OrderStatus.CANCELLED,
+                    _("A payment attempt is unresolved; retry the payment to settle it first."),
+                )
             quantities: dict[int, int] = {}
             rows = get_order_item_model()._default_manager.filter(
                 order=locked, product__isnull=False

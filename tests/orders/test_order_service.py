@@ -254,3 +254,27 @@ def test_order_numbers_are_unique_and_not_sequential(user):
     numbers = {place_order(make_user(), (product, 1)).number for _ in range(5)}
     assert len(numbers) == 5
     assert all(n.startswith("SK-") and len(n) == 17 for n in numbers)
+
+
+def test_fulfilled_and_refunded_signals(user, django_capture_on_commit_callbacks):
+    received = []
+
+    def receiver(signal, sender, order, **kwargs):
+        assert sender is get_order_model()
+        received.append((signal, order.pk, kwargs.get("payment")))
+
+    signals.order_fulfilled.connect(receiver)
+    signals.order_refunded.connect(receiver)
+    try:
+        order = place_order(user, (make_product(), 1))
+        payment = get_order_service().process_payment(order, {})
+        with django_capture_on_commit_callbacks(execute=True):
+            get_order_service().fulfil(order)
+        assert received == [(signals.order_fulfilled, order.pk, None)]
+        with django_capture_on_commit_callbacks(execute=True):
+            get_order_service().refund(order)
+        assert received[-1][:2] == (signals.order_refunded, order.pk)
+        assert received[-1][2].pk == payment.pk
+    finally:
+        signals.order_fulfilled.disconnect(receiver)
+        signals.order_refunded.disconnect(receiver)

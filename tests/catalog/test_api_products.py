@@ -237,3 +237,11 @@ def test_subclass_with_a_method_field_is_not_served_from_rows():
 
     assert ProductSerializer.can_serialize_rows()
     assert not WithMethod.can_serialize_rows()
+
+
+def test_detail_ignores_list_parameters(api, django_assert_max_num_queries):
+    product = make_product(price="10.00")
+    # A filter that would exclude it, and a bad value that would be a 400 on the list.
+    with django_assert_max_num_queries(2):
+        response = api.get(detail_url(product), {"min_price": "50", "in_stock": "maybe"})
+    assert response.status_code == 200

@@ -102,7 +102,7 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         if not self.detail:
             return super().filter_queryset(queryset)
         for backend in self.filter_backends:
-            if backend not in _LIST_ONLY_BACKENDS:
+            if not issubclass(backend, _LIST_ONLY_BACKENDS):
                 queryset = backend().filter_queryset(self.request, queryset, self)
         return queryset
 

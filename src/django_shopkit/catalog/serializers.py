@@ -28,6 +28,7 @@ from django_shopkit.loading import (
 __all__ = [
     "CategorySerializer",
     "LazyModel",
+    "PopularCategorySerializer",
     "ProductSerializer",
     "ProductWriteSerializer",
     "ReviewSerializer",
@@ -185,6 +186,15 @@ class CategorySerializer(serializers.ModelSerializer[Any]):
                 )
             node = node.parent
         return value
+
+
+class PopularCategorySerializer(serializers.Serializer[Any]):
+    """The shape of ``categories/popular/`` entries (cached plain data)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+    product_count = serializers.IntegerField()
 
 
 class TagSerializer(serializers.ModelSerializer[Any]):

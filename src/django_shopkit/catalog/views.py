@@ -28,8 +28,10 @@ from django_shopkit.catalog.filters import (
 )
 from django_shopkit.catalog.pagination import PagedRows, ShopkitPagination
 from django_shopkit.catalog.permissions import IsOwnerOrReadOnly, IsStaffOrReadOnly
+from django_shopkit.catalog.schema import extend_schema
 from django_shopkit.catalog.serializers import (
     CategorySerializer,
+    PopularCategorySerializer,
     ProductSerializer,
     ProductWriteSerializer,
     ReviewSerializer,
@@ -135,16 +137,36 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         """Record the signed-in user as the product's owner."""
         serializer.save(created_by=self.request.user)
 
+    # Writes answer with the read representation; tell the schema so.
+    @extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Create a product owned by the signed-in user."""
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change a product (owner or staff)."""
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Change some fields of a product (owner or staff)."""
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(responses=ProductSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def featured(self, request: Request) -> Response:
         """Return the featured products (cached; no query on a cache hit)."""
         return Response(get_featured_products(self.serializer_class))
 
+    @extend_schema(responses=ProductSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="mine", permission_classes=[IsAuthenticated])
     def mine(self, request: Request) -> Response:
         """Return the products the signed-in user created, active or not, paginated."""
         return self.list(request)
 
+    @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ReviewSerializer, responses={201: ReviewSerializer})
     @action(
         detail=True,
         methods=["get", "post"],
@@ -202,6 +224,7 @@ class CategoryViewSet(_ProtectedDestroyMixin, viewsets.ModelViewSet[Any]):
         """Return the categories annotated with ``product_count``."""
         return category_queryset()
 
+    @extend_schema(responses=PopularCategorySerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None)
     def popular(self, request: Request) -> Response:
         """Return the categories with the most active products (cached)."""

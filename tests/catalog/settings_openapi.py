@@ -1,0 +1,12 @@
+"""The current host configuration plus drf-spectacular as the schema class (OpenAPI test).
+
+``SHOPKIT_BASE_SETTINGS`` names the host configuration to extend.
+"""
+
+import importlib
+import os
+
+_base = importlib.import_module(os.environ.get("SHOPKIT_BASE_SETTINGS", "tests.settings"))
+globals().update({name: getattr(_base, name) for name in dir(_base) if name.isupper()})
+
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}

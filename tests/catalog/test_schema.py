@@ -1,0 +1,106 @@
+"""The OpenAPI schema of the catalog API, generated in a subprocess with drf-spectacular on.
+
+drf-spectacular binds annotations when the views are imported, so the schema class has to be
+configured from the start: ``tests.catalog.settings_openapi``.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytest.importorskip("drf_spectacular")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import json, django
+django.setup()
+from django.urls import reverse
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+schema = SchemaGenerator().get_schema(request=None, public=True)
+names = {
+    "list": ("shopkit-product-list", []),
+    "detail": ("shopkit-product-detail", [1]),
+    "featured": ("shopkit-product-featured", []),
+    "mine": ("shopkit-product-mine", []),
+    "reviews": ("shopkit-product-reviews", [1]),
+    "categories": ("shopkit-category-list", []),
+    "popular": ("shopkit-category-popular", []),
+    "tags": ("shopkit-tag-list", []),
+}
+paths = {
+    key: schema["paths"][reverse(name, args=args).replace("/1/", "/{id}/")]
+    for key, (name, args) in names.items()
+}
+warnings = [str(w) for w in GENERATOR_STATS._warn_cache if "django_shopkit/catalog" in str(w)]
+print(json.dumps({"paths": paths, "components": schema["components"]["schemas"],
+                  "warnings": warnings}, default=str))
+"""
+
+
+@pytest.fixture(scope="module")
+def generated():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.catalog.settings_openapi",
+        "SHOPKIT_BASE_SETTINGS": settings.SETTINGS_MODULE,
+    }
+    env.pop("DATABASE_URL", None)  # schema generation needs no database
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def ref(response):
+    schema = response["content"]["application/json"]["schema"]
+    if schema.get("type") == "array":
+        return ["array", schema["items"]["$ref"].rsplit("/", 1)[1]]
+    return schema["$ref"].rsplit("/", 1)[1]
+
+
+def test_no_schema_warnings_for_the_catalog(generated):
+    assert generated["warnings"] == []
+
+
+def test_product_endpoints(generated):
+    paths = generated["paths"]
+    assert ref(paths["list"]["get"]["responses"]["200"]) == "PaginatedProductList"
+    assert ref(paths["list"]["post"]["responses"]["201"]) == "Product"
+    assert ref(paths["detail"]["patch"]["responses"]["200"]) == "Product"
+    assert ref(paths["featured"]["get"]["responses"]["200"]) == ["array", "Product"]
+    assert ref(paths["mine"]["get"]["responses"]["200"]) == "PaginatedProductList"
+    assert ref(paths["reviews"]["get"]["responses"]["200"]) == "PaginatedReviewList"
+    assert ref(paths["reviews"]["post"]["responses"]["201"]) == "Review"
+    params = {p["name"] for p in paths["list"]["get"]["parameters"]}
+    assert {"min_price", "max_price", "category", "tags", "in_stock", "featured"} <= params
+    assert {"search", "ordering", "page", "page_size"} <= params
+
+
+def test_category_and_tag_endpoints(generated):
+    paths = generated["paths"]
+    assert ref(paths["categories"]["get"]["responses"]["200"]) == "PaginatedCategoryList"
+    assert ref(paths["popular"]["get"]["responses"]["200"]) == ["array", "PopularCategory"]
+    assert ref(paths["tags"]["get"]["responses"]["200"]) == "PaginatedTagList"
+
+
+def test_product_fields(generated):
+    product = generated["components"]["Product"]["properties"]
+    assert set(product) == {
+        "id", "name", "slug", "description", "price", "discount_price", "stock", "category",
+        "category_name", "tags", "average_rating", "review_count", "is_featured", "created_at",
+    }  # fmt: skip
+    assert product["discount_price"]["nullable"] is True
+    assert product["tags"]["type"] == "array"

@@ -180,3 +180,15 @@ def test_add_to_cart_include_renders_a_form(user):
     assert "<form" not in render_to_string(
         "django_shopkit/orders/includes/add_to_cart.html", {"product": sold_out}, request
     )
+
+
+def test_anonymous_add_to_cart_logs_in_then_returns_to_the_product(db):
+    product = make_product()
+    detail = reverse("shopkit_catalog:product-detail", args=[product.slug])
+    response = Client().post(
+        reverse("shopkit_orders:add-to-cart"), {"product": product.pk, "next": detail}
+    )
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    assert response["Location"].endswith("next=" + detail)
+    assert not get_cart_item_model().objects.exists()

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -98,6 +99,11 @@ class AddToCartView(LoginRequiredMixin, View):
 
     http_method_names = ["post"]
 
+    def handle_no_permission(self) -> HttpResponseRedirect:
+        """Send a visitor to log in, then back to the page the form was on (not this POST)."""
+        target = self._safe_next(self.request) or reverse("shopkit_orders:cart")
+        return redirect_to_login(target, self.get_login_url(), self.get_redirect_field_name())
+
     def post(self, request: HttpRequest) -> HttpResponse:
         """Add the product and report the outcome as a message."""
         form = AddToCartForm(request.POST)
@@ -121,11 +127,17 @@ class AddToCartView(LoginRequiredMixin, View):
         )
         return redirect("shopkit_orders:cart")
 
-    def _back(self, request: HttpRequest) -> HttpResponse:
+    def _safe_next(self, request: HttpRequest) -> str | None:
         target = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
+        if target and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
+            return target
+        return None
+
+    def _back(self, request: HttpRequest) -> HttpResponse:
+        target = self._safe_next(request)
+        if target:
             return HttpResponseRedirect(target)
         return redirect("shopkit_orders:cart")
 

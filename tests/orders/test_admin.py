@@ -11,7 +11,7 @@ from django_shopkit.orders.abstract_models import OrderStatus
 from django_shopkit.orders.admin import OrderAdmin, PaymentAdmin, register_orders_admin
 from django_shopkit.orders.services import get_order_service
 from tests.factories import make_product
-from tests.orders.helpers import place_order, reload
+from tests.orders.helpers import fill_cart, place_order, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,16 @@ def test_cancel_action_from_the_changelist(client, staff, user):
     assert "1 order(s) cancelled." in response.content.decode()
     assert reload(order).status == OrderStatus.CANCELLED
     assert reload(product).stock == 3
+
+
+@pytest.mark.urls("tests.orders.admin_urls")
+def test_cart_admin_shows_the_lines(client, staff, user):
+    client.force_login(staff)
+    product = make_product(name="Inline Teapot")
+    cart = fill_cart(user, (product, 2))
+    meta = cart._meta
+    prefix = f"admin:{meta.app_label}_{meta.model_name}"
+    response = client.get(reverse(f"{prefix}_change", args=[cart.pk]))
+    assert response.status_code == 200
+    assert "Inline Teapot" in response.content.decode()  # the raw-id widget's label
+    assert client.get(reverse(f"{prefix}_changelist")).status_code == 200

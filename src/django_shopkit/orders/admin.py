@@ -23,7 +23,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from django_shopkit.loading import get_order_item_model, get_order_model, get_payment_model
+from django_shopkit.loading import (
+    get_cart_item_model,
+    get_cart_model,
+    get_order_item_model,
+    get_order_model,
+    get_payment_model,
+)
 from django_shopkit.orders.exceptions import OrderError
 from django_shopkit.orders.services import get_order_service
 
@@ -35,6 +41,8 @@ else:  # generic for type checkers only
     _TabularInline = admin.TabularInline
 
 __all__ = [
+    "CartAdmin",
+    "CartItemInline",
     "OrderAdmin",
     "OrderItemInline",
     "PaymentAdmin",
@@ -150,6 +158,24 @@ class OrderAdmin(_ModelAdmin):
         self._apply(request, queryset, "cancel", _("%(count)d order(s) cancelled."))
 
 
+class CartItemInline(_TabularInline):
+    """The cart's lines."""
+
+    model = _RuntimeModel(get_cart_item_model)  # type: ignore[assignment]  # None only when misconfigured
+    extra = 0
+    raw_id_fields = ("product",)
+
+
+class CartAdmin(_ModelAdmin):
+    """Carts, with their lines, for support staff."""
+
+    list_display = ["pk", "user", "session_key", "updated_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["created_at", "updated_at"]
+    raw_id_fields = ["user"]
+    inlines = [CartItemInline]
+
+
 class PaymentAdmin(_ModelAdmin):
     """Payment attempts, read-only."""
 
@@ -168,12 +194,13 @@ class PaymentAdmin(_ModelAdmin):
 
 
 def register_orders_admin(site: admin.AdminSite | None = None) -> None:
-    """Register the host's Order and Payment models with the shopkit ModelAdmins.
+    """Register the host's Cart, Order and Payment models with the shopkit ModelAdmins.
 
     Models already registered (e.g. with the host's own subclass) are left alone.
     """
     site = site or admin.site
     pairs: list[tuple[Any, type[_ModelAdmin]]] = [
+        (get_cart_model(), CartAdmin),
         (get_order_model(), OrderAdmin),
         (get_payment_model(), PaymentAdmin),
     ]

@@ -1,31 +1,24 @@
-"""OpenAPI annotations for drf-spectacular, which is optional (the ``openapi`` extra).
+"""OpenAPI details of the orders API for drf-spectacular (optional, the ``openapi`` extra).
 
-They apply when drf-spectacular's ``AutoSchema`` is the project's ``DEFAULT_SCHEMA_CLASS``
-(drf-spectacular binds an annotation to the schema class in use when the view module is
-imported); otherwise :func:`extend_schema` leaves the view unchanged.
+:func:`extend_schema` is the catalog's: a no-op unless drf-spectacular's ``AutoSchema`` is the
+project's ``DEFAULT_SCHEMA_CLASS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
+
+from django_shopkit.catalog.schema import extend_schema
 
 __all__ = ["IDEMPOTENCY_PARAMETER", "extend_schema"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-_extend_schema: Any
 IDEMPOTENCY_PARAMETER: Any
 try:
-    from drf_spectacular.openapi import AutoSchema
     from drf_spectacular.types import OpenApiTypes
     from drf_spectacular.utils import OpenApiParameter
-    from drf_spectacular.utils import extend_schema as _spectacular_extend_schema
 except ImportError:  # pragma: no cover - exercised only without the extra
-    _extend_schema = None
-    IDEMPOTENCY_PARAMETER = None
+    IDEMPOTENCY_PARAMETER = None  # extend_schema is a no-op then
 else:
-    _extend_schema = _spectacular_extend_schema
     IDEMPOTENCY_PARAMETER = OpenApiParameter(
         name="Idempotency-Key",
         type=OpenApiTypes.STR,
@@ -36,24 +29,3 @@ else:
             "order the first request created (status 200) and reserves no stock."
         ),
     )
-
-
-def _spectacular_in_use() -> bool:
-    from rest_framework.settings import api_settings
-
-    schema_class = api_settings.DEFAULT_SCHEMA_CLASS
-    return isinstance(schema_class, type) and issubclass(schema_class, AutoSchema)
-
-
-def extend_schema(**kwargs: Any) -> Callable[[_F], _F]:
-    """Return drf-spectacular's ``extend_schema(**kwargs)``, or a no-op when it is not used."""
-    if _extend_schema is None or not _spectacular_in_use():
-
-        def unchanged(view: _F) -> _F:
-            return view
-
-        return unchanged
-    if kwargs.get("parameters"):
-        kwargs["parameters"] = [p for p in kwargs["parameters"] if p is not None]
-    decorator: Callable[[_F], _F] = _extend_schema(**kwargs)
-    return decorator

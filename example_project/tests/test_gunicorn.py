@@ -202,4 +202,6 @@ def test_gunicorn_serves_pages_api_and_static_files(production_env):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        # Shown by pytest only when the test failed: gunicorn's and Django's logs (tracebacks).
+        print(server.stdout.read())
         server.stdout.close()

@@ -1,11 +1,11 @@
-"""Admin of the shop: shopkit's ModelAdmins (the product one with the brand), and carts."""
+"""Admin of the shop: shopkit's ModelAdmins, the product one extended with the brand."""
 
 from django.contrib import admin
 
 from django_shopkit.catalog.admin import ProductAdmin, register_catalog_admin
 from django_shopkit.orders.admin import register_orders_admin
 
-from .models import Cart, CartItem, Product
+from .models import Product
 
 
 @admin.register(Product)
@@ -21,21 +21,6 @@ class ShopProductAdmin(ProductAdmin):
 register_catalog_admin()
 
 
-class CartItemInline(admin.TabularInline):
-    model = CartItem
-    raw_id_fields = ["product"]
-    extra = 0
-
-
-@admin.register(Cart)
-class CartAdmin(admin.ModelAdmin):
-    list_display = ["pk", "user", "session_key", "updated_at"]
-    list_select_related = ["user"]
-    search_fields = ["user__email", "session_key"]
-    raw_id_fields = ["user"]
-    inlines = [CartItemInline]
-
-
-# Orders and payments with shopkit's ModelAdmins: read-only lines and payments, status changes
-# through the order service (admin actions).
+# Carts, orders and payments with shopkit's ModelAdmins: read-only lines and payments, status
+# changes through the order service (admin actions).
 register_orders_admin()

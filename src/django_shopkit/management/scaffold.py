@@ -17,6 +17,8 @@ __all__ = [
     "AppSpec",
     "ModelSpec",
     "available_admin_class",
+    "default_admin_models",
+    "edited_inline",
     "render_admin",
     "render_apps",
     "render_files",
@@ -34,6 +36,8 @@ class ModelSpec:
     app: str
     admin_class: str
     description: str
+    #: Setting of the model whose shopkit admin edits this one inline, if any.
+    inline_in: str = ""
 
 
 #: Every shopkit model, in dependency order (a model only refers to models above it).
@@ -76,6 +80,7 @@ MODELS: tuple[ModelSpec, ...] = (
         "orders",
         "CartItemAdmin",
         "One product line of a cart.",
+        inline_in="CART_MODEL",
     ),
     ModelSpec("ORDER_MODEL", "Order", "AbstractOrder", "orders", "OrderAdmin", "A placed order."),
     ModelSpec(
@@ -85,6 +90,7 @@ MODELS: tuple[ModelSpec, ...] = (
         "orders",
         "OrderItemAdmin",
         "One product line of an order.",
+        inline_in="ORDER_MODEL",
     ),
     ModelSpec(
         "PAYMENT_MODEL",
@@ -138,6 +144,20 @@ def available_admin_class(model: ModelSpec) -> str | None:
     return f"{module_name}.{model.admin_class}" if model.admin_class in defined else None
 
 
+def edited_inline(model: ModelSpec, admin_classes: dict[str, str | None]) -> bool:
+    """Return whether shopkit's admin of another model already edits ``model`` inline."""
+    return bool(model.inline_in and admin_classes.get(model.inline_in))
+
+
+def default_admin_models(admin_classes: dict[str, str | None]) -> list[ModelSpec]:
+    """Return the models registered with Django's default ``ModelAdmin``."""
+    return [
+        model
+        for model in MODELS
+        if not admin_classes.get(model.setting) and not edited_inline(model, admin_classes)
+    ]
+
+
 def render_models(spec: AppSpec) -> str:
     """Return the source of ``models.py``."""
     lines = [
@@ -187,25 +207,32 @@ def render_admin(spec: AppSpec, admin_classes: dict[str, str | None]) -> str:
         if len(line) > 100:
             line = "\n".join([f"from {module} import (", *(f"    {n}," for n in names), ")"])
         lines.append(line)
+    plain = default_admin_models(admin_classes)
+    registered = [m for m in MODELS if admin_classes.get(m.setting) or m in plain]
     lines += ["", "from .models import ("]
-    lines.extend(f"    {name}," for name in sorted(spec.class_name(m) for m in MODELS))
+    lines.extend(f"    {name}," for name in sorted(spec.class_name(m) for m in registered))
     lines += [")", ""]
-    plain = []
     for model in MODELS:
         path = admin_classes.get(model.setting)
         if path:
             lines.append(
                 f"admin.site.register({spec.class_name(model)}, {path.rpartition('.')[2]})"
             )
-        else:
-            plain.append(spec.class_name(model))
+    inline = [m for m in MODELS if m not in registered]
+    if inline:
+        lines.append("")
+        lines.extend(
+            f"# {spec.class_name(m)} is shown inline on the "
+            f"{spec.class_name(next(p for p in MODELS if p.setting == m.inline_in))} pages."
+            for m in inline
+        )
     if plain:
         if len(plain) < len(MODELS):
             lines.append("")
         lines.append(
             "# Django's default ModelAdmin: replace with your own admin.ModelAdmin subclass."
         )
-        lines.extend(f"admin.site.register({name})" for name in plain)
+        lines.extend(f"admin.site.register({spec.class_name(m)})" for m in plain)
     return "\n".join(lines) + "\n"
 
 

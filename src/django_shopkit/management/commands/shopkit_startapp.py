@@ -14,6 +14,7 @@ from django_shopkit.management.scaffold import (
     MODELS,
     AppSpec,
     available_admin_class,
+    default_admin_models,
     is_identifier,
     render_files,
 )
@@ -86,7 +87,7 @@ class Command(BaseCommand):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"Created app '{spec.module}' in {target}"))
-        if not all(admin_classes.values()):
+        if default_admin_models(admin_classes):
             self.stdout.write(
                 "Some models use Django's default ModelAdmin (see admin.py): this shopkit version "
                 "ships no admin class for them."

@@ -15,23 +15,36 @@ extending the serializer stays ordinary DRF.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from django_shopkit.loading import get_discount_model, get_tag_model
 
 __all__ = ["ROW_FIELDS", "LeanProductMixin"]
 
 Getter = Callable[[Any], Any]
-#: (field name, getter from an instance, getter from a row, the DRF field)
-PlanEntry = tuple[str, Getter | None, Getter | None, "serializers.Field[Any, Any, Any, Any]"]
+
+
+class PlanEntry(NamedTuple):
+    """How one serializer field is read from an instance and from a ``values()`` row."""
+
+    name: str
+    fast: Getter | None
+    row: Getter | None
+    field: serializers.Field[Any, Any, Any, Any]
+    #: True when ``row`` is ``field.to_representation(row[name])`` (``None`` kept).
+    column: bool = False
+
 
 #: The ``values()`` names a product row carries.
 ROW_FIELDS = (
@@ -75,6 +88,9 @@ _KNOWN = frozenset(
     }
 )
 
+#: Known fields whose row value goes through the DRF field's ``to_representation``.
+_CONVERTED = frozenset({"price", "average_rating", "created_at"})
+
 _CLASS_PLANS: dict[type, list[PlanEntry]] = {}
 
 
@@ -85,16 +101,86 @@ def _clear_plans(**kwargs: Any) -> None:
 
 
 def _row_discount_price(row: dict[str, Any]) -> str | None:
-    percent = row["discount__percent"]
-    if percent is None:
-        return None
-    # An unsaved instance, so a host's overridden is_current()/apply() still decide.
-    discount = get_discount_model()(
-        percent=percent, starts_at=row["discount__starts_at"], ends_at=row["discount__ends_at"]
-    )
-    if not discount.is_current():
-        return None
-    return format(discount.apply(Decimal(row["price"])), "f")
+    # The plan's marker; serialize_rows swaps in one _discount_pricer() per call.
+    price: str | None = _discount_pricer()(row)
+    return price
+
+
+def _discount_pricer() -> Getter:
+    """Return a getter of a row's discounted price, for one call of ``serialize_rows``."""
+    # One unsaved instance per call, so a host's overridden is_current()/apply() still decide,
+    # without building a model instance for every discounted row.
+    discount = get_discount_model()()
+
+    def discounted(row: dict[str, Any]) -> str | None:
+        percent = row["discount__percent"]
+        if percent is None:
+            return None
+        discount.percent = percent
+        discount.starts_at = row["discount__starts_at"]
+        discount.ends_at = row["discount__ends_at"]
+        if not discount.is_current():
+            return None
+        return format(discount.apply(Decimal(row["price"])), "f")
+
+    return discounted
+
+
+def _same_methods(field: Any, base: type, names: tuple[str, ...]) -> bool:
+    return all(getattr(type(field), name) is getattr(base, name) for name in names)
+
+
+def _iso_datetime(tz: datetime.tzinfo, slow: Callable[[Any], Any], value: datetime.datetime) -> Any:
+    # DRF's DateTimeField.to_representation for an aware value, the timezone looked up once.
+    if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+        try:
+            text = value.astimezone(tz).isoformat()
+        except OverflowError:
+            return slow(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return slow(value)
+
+
+def _decimal_string(places: int, digits: int | None, slow: Callable[[Any], Any], value: Any) -> Any:
+    # DRF quantizes to ``places`` then formats; a value already at that exponent (what the
+    # database returns for the same DecimalField) formats to the same string directly.
+    if isinstance(value, Decimal):
+        _sign, value_digits, exponent = value.as_tuple()
+        if exponent == -places and (digits is None or len(value_digits) <= digits):
+            return f"{value:f}"
+    return slow(value)
+
+
+def _value_converter(field: serializers.Field[Any, Any, Any, Any]) -> Getter:
+    """Return ``field.to_representation`` for non-null values, with exact shortcuts.
+
+    Built for each ``serialize_rows`` call, since the current timezone is read here.
+    """
+    if (
+        isinstance(field, serializers.DateTimeField)
+        and _same_methods(
+            field,
+            serializers.DateTimeField,
+            ("to_representation", "enforce_timezone", "default_timezone"),
+        )
+        and not hasattr(field, "timezone")
+    ):
+        output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+        tz = field.default_timezone()
+        if tz is not None and isinstance(output_format, str) and output_format.lower() == ISO_8601:
+            return partial(_iso_datetime, tz, field.to_representation)
+    if (
+        isinstance(field, serializers.DecimalField)
+        and _same_methods(field, serializers.DecimalField, ("to_representation", "quantize"))
+        and field.decimal_places is not None
+        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        and not field.localize
+        and not field.normalize_output
+    ):
+        return partial(
+            _decimal_string, field.decimal_places, field.max_digits, field.to_representation
+        )
+    return field.to_representation
 
 
 # Serializer fields whose to_representation needs neither the request nor other objects.
@@ -128,6 +214,25 @@ def _model_field_getters(
         return None if value is None else field.to_representation(value)
 
     return (lambda o: from_value(getattr(o, name)), lambda r: from_value(r[name]))
+
+
+def _column(name: str, convert: Getter, row: dict[str, Any]) -> Any:
+    value = row[name]
+    return None if value is None else convert(value)
+
+
+def _row_getters(plan: list[PlanEntry]) -> list[tuple[str, Getter]]:
+    """Return each field's row getter for one ``serialize_rows`` call (timezone read now)."""
+    getters: list[tuple[str, Getter]] = []
+    for entry in plan:
+        getter = entry.row
+        assert getter is not None
+        if entry.column:
+            getter = partial(_column, entry.name, _value_converter(entry.field))
+        elif getter is _row_discount_price:
+            getter = _discount_pricer()
+        getters.append((entry.name, getter))
+    return getters
 
 
 def _overrides(cls: type, base: type, name: str) -> bool:
@@ -204,7 +309,9 @@ class LeanProductMixin:
                 pair = (None, None)
             if field.source != _SOURCES.get(name, name):
                 pair = (None, None)
-            plan.append((name, pair[0], pair[1], field))
+            # Plain columns (known or a subclass's) convert like DRF: to_representation.
+            column = pair[1] is not None and (name in _CONVERTED or name not in _KNOWN)
+            plan.append(PlanEntry(name, pair[0], pair[1], field, column))
         return plan
 
     @classmethod
@@ -218,7 +325,7 @@ class LeanProductMixin:
         if plan is None:
             plan = _CLASS_PLANS[cls] = cls()._build_plan()
         # Fields on DRF's path may need this instance's context; they get their own plan.
-        if any(entry[1] is None for entry in plan):
+        if any(entry.fast is None for entry in plan):
             return None
         return plan
 
@@ -233,7 +340,7 @@ class LeanProductMixin:
     def to_representation(self, instance: Any) -> dict[str, Any]:
         """Return the product's API representation."""
         ret: dict[str, Any] = {}
-        for name, fast, _row, field in self._plan():
+        for name, fast, _row, field, _column in self._plan():
             if fast is not None:
                 ret[name] = fast(instance)
                 continue
@@ -252,13 +359,13 @@ class LeanProductMixin:
         ):
             return False
         plan = cls._class_plan()
-        return plan is not None and all(entry[2] is not None for entry in plan)
+        return plan is not None and all(entry.row is not None for entry in plan)
 
     @classmethod
     def row_fields(cls) -> tuple[str, ...]:
         """Return the ``values()`` names :meth:`serialize_rows` needs (known ones and extras)."""
         plan = cls._class_plan() or []
-        extra = tuple(entry[0] for entry in plan if entry[0] not in _KNOWN)
+        extra = tuple(entry.name for entry in plan if entry.name not in _KNOWN)
         return ROW_FIELDS + extra
 
     @classmethod
@@ -270,7 +377,7 @@ class LeanProductMixin:
         plan = cls._class_plan()
         assert plan is not None
         rows = list(rows)
-        if any(entry[0] == "tags" for entry in plan):
+        if any(entry.name == "tags" for entry in plan):
             tags: dict[int, list[str]] = {row["id"]: [] for row in rows}
             if tags:
                 # The tag model's default ordering applies, as in the prefetch.
@@ -280,4 +387,5 @@ class LeanProductMixin:
                     tags[product_id].append(name)
             for row in rows:
                 row["tags"] = tags[row["id"]]
-        return [{name: row_getter(row) for name, _fast, row_getter, _field in plan} for row in rows]  # type: ignore[misc]
+        getters = _row_getters(plan)
+        return [{name: getter(row) for name, getter in getters} for row in rows]

@@ -10,7 +10,10 @@ discounted) with bulk_create in an in-memory SQLite database, then times:
 * the API product list at 50 per page and the product detail, through the real URL and
   ViewSet (``resolve()`` + the view + rendering to JSON bytes; Django middleware excluded);
 * the floor: the same rows fetched with one hand-written SQL query (ids of the page first,
-  then joins) and dumped with ``json.dumps``.
+  then joins) and dumped with ``json.dumps``;
+* the framework floor: an empty DRF ``APIView`` returning ``Response({})`` through the same
+  call path (request factory, view, rendering), next to the detail floor: what any DRF
+  endpoint costs before it reads a row.
 
 It prints medians, queries per request and the ratio of each median to its floor.
 """
@@ -203,6 +206,18 @@ def plain_drf_views():
     )
 
 
+def empty_drf_view():
+    """Return an APIView that does nothing but answer ``{}``: DRF's own cost per request."""
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    class EmptyView(APIView):
+        def get(self, request):
+            return Response({})
+
+    return EmptyView.as_view()
+
+
 def api_request(view_func, request, kwargs):
     response = view_func(request, **kwargs)
     response.render()
@@ -305,6 +320,12 @@ def main():
         return api_request(plain_detail_view, factory.get("/"), {"pk": str(pk)})
 
     assert json.loads(plain_list(3)) == json.loads(api_list(3)), "plain DRF output differs"
+    assert json.loads(plain_detail(3)) == json.loads(api_detail(3)), "plain DRF output differs"
+
+    empty_view = empty_drf_view()
+
+    def framework_floor(i):
+        return api_request(empty_view, factory.get("/"), {})
 
     results = {}
     for name, api_fn, floor_fn in (
@@ -312,6 +333,7 @@ def main():
         ("detail", api_detail, floor_detail),
         ("list, plain DRF", plain_list, floor_list),
         ("detail, plain", plain_detail, floor_detail),
+        ("empty DRF view", framework_floor, floor_detail),
     ):
         api_ms, floor_ms = timed_pair(api_fn, floor_fn, args.iterations)
         results[name] = (api_ms, floor_ms, count_queries(api_fn), count_queries(floor_fn))
@@ -322,7 +344,15 @@ def main():
             f"{name:<18}{api_ms:>9.2f} ms{floor_ms:>11.2f} ms{api_ms / floor_ms:>7.2f}x"
             f"{api_q:>6} vs {floor_q}"
         )
-    print("target: ratio <= 2.5x (the 'plain' rows: DRF's regular path, for comparison)")
+    detail_ms, empty_ms = results["detail"][0], results["empty DRF view"][0]
+    print(
+        f"detail above the empty DRF view: {detail_ms - empty_ms:.2f} ms"
+        f" ({empty_ms / detail_ms:.0%} of the detail is the framework floor)"
+    )
+    print(
+        "target: ratio <= 2.5x (the 'plain' rows: DRF's regular path, for comparison;"
+        " 'empty DRF view': DRF's cost with no work, against the detail floor)"
+    )
 
 
 if __name__ == "__main__":

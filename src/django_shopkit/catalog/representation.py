@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.dispatch import receiver
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
@@ -235,6 +236,34 @@ def _row_getters(plan: list[PlanEntry]) -> list[tuple[str, Getter]]:
     return getters
 
 
+_TAG_NAME = "tags__name"
+
+
+def _joined_tag_ordering() -> list[str] | None:
+    """Return the tag model's default ordering as seen from products, or None.
+
+    None when a join cannot give what the tag manager gives: a manager that filters, or an
+    ordering that is not plain field names.
+    """
+    tag_model: Any = get_tag_model()
+    manager = tag_model._default_manager
+    if type(manager).get_queryset is not models.Manager.get_queryset:
+        return None
+    ordering: list[str] = []
+    for term in tag_model._meta.ordering:
+        if not isinstance(term, str) or term == "?" or LOOKUP_SEP in term:
+            return None
+        name = term.lstrip("-")
+        ordering.append(("-" if term.startswith("-") else "") + f"tags__{name}")
+    return ordering
+
+
+def _joins_tags(queryset: models.QuerySet[Any]) -> bool:
+    through = queryset.model._meta.get_field("tags").remote_field.through
+    table = through._meta.db_table
+    return any(join.table_name == table for join in queryset.query.alias_map.values())
+
+
 def _overrides(cls: type, base: type, name: str) -> bool:
     return getattr(cls, name) is not getattr(base, name)
 
@@ -369,23 +398,58 @@ class LeanProductMixin:
         return ROW_FIELDS + extra
 
     @classmethod
-    def serialize_rows(cls, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    def serialize_rows(
+        cls, rows: Iterable[dict[str, Any]], *, tags_read: bool = False
+    ) -> list[dict[str, Any]]:
         """Serialize ``values(*cls.row_fields())`` rows; one more query reads their tags.
 
+        With ``tags_read``, the rows already carry their ``tags`` (see :meth:`read_rows`).
         Call only when :meth:`can_serialize_rows` is true.
         """
         plan = cls._class_plan()
         assert plan is not None
         rows = list(rows)
-        if any(entry.name == "tags" for entry in plan):
-            tags: dict[int, list[str]] = {row["id"]: [] for row in rows}
-            if tags:
-                # The tag model's default ordering applies, as in the prefetch.
-                tag_manager: Any = get_tag_model()._default_manager
-                pairs = tag_manager.filter(products__in=list(tags)).values_list("products", "name")
-                for product_id, name in pairs:
-                    tags[product_id].append(name)
-            for row in rows:
-                row["tags"] = tags[row["id"]]
+        if not tags_read and any(entry.name == "tags" for entry in plan):
+            cls._attach_tags(rows)
         getters = _row_getters(plan)
         return [{name: getter(row) for name, getter in getters} for row in rows]
+
+    @classmethod
+    def read_rows(cls, queryset: models.QuerySet[Any]) -> list[dict[str, Any]]:
+        """Return the rows of ``queryset`` with their ``tags``, in one query, in no set order.
+
+        Meant for one product (the detail): the tags are joined, one row per tag, which beats
+        a second query for one product but not for a page. Serialize the result with
+        ``serialize_rows(rows, tags_read=True)``. Call only when :meth:`can_serialize_rows`.
+        """
+        fields = cls.row_fields()
+        tag_order = _joined_tag_ordering()
+        if tag_order is None:
+            rows = list(queryset.values(*fields))
+            cls._attach_tags(rows)
+            return rows
+        if _joins_tags(queryset):
+            # values() would reuse the filter's join and read only the matching tags.
+            queryset = queryset.model._base_manager.filter(pk__in=queryset.values("pk"))
+        products: dict[Any, dict[str, Any]] = {}
+        for row in queryset.values(*fields, _TAG_NAME).order_by(*tag_order):
+            name = row.pop(_TAG_NAME)
+            product = products.get(row["id"])
+            if product is None:
+                product = products[row["id"]] = row
+                row["tags"] = []
+            if name is not None:
+                product["tags"].append(name)
+        return list(products.values())
+
+    @classmethod
+    def _attach_tags(cls, rows: list[dict[str, Any]]) -> None:
+        tags: dict[Any, list[str]] = {row["id"]: [] for row in rows}
+        if tags:
+            # The tag model's default ordering applies, as in the prefetch.
+            tag_manager: Any = get_tag_model()._default_manager
+            pairs = tag_manager.filter(products__in=list(tags)).values_list("products", "name")
+            for product_id, name in pairs:
+                tags[product_id].append(name)
+        for row in rows:
+            row["tags"] = tags[row["id"]]

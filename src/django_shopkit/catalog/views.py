@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -16,7 +17,14 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    BasePermission,
+    IsAuthenticated,
+    IsAuthenticatedOrReadOnly,
+)
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -60,6 +68,16 @@ def category_queryset() -> QuerySet[Any]:
 
 
 _LIST_ONLY_BACKENDS = (DjangoFilterBackend, SearchFilter, ProductOrderingFilter)
+
+# Object permission checks that allow any read without looking at the object.
+_READ_ANY_OBJECT = (BasePermission.has_object_permission, IsOwnerOrReadOnly.has_object_permission)
+
+
+def _reads_without_object(request: Request, permission: Any) -> bool:
+    return (
+        request.method in SAFE_METHODS
+        and type(permission).has_object_permission in _READ_ANY_OBJECT
+    )
 
 
 class ProductViewSet(viewsets.ModelViewSet[Any]):
@@ -124,6 +142,43 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         if page is None:
             return Response(serializer_class.serialize_rows(queryset.values(*fields)))
         return self.get_paginated_response(serializer_class.serialize_rows(page))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Return one product; read with one ``values()`` query when nothing needs the instance.
+
+        That is: the serializer can serialize rows, the response is JSON (the browsable API's
+        forms want the instance), ``get_object`` is DRF's and every object permission is one
+        known to allow reads without looking at the object. Anything else, including a
+        missing product (404), takes DRF's regular path: same output, same errors.
+        """
+        data = self._retrieve_from_rows(request)
+        if data is None:
+            return super().retrieve(request, *args, **kwargs)
+        return Response(data)
+
+    def _retrieve_from_rows(self, request: Request) -> dict[str, Any] | None:
+        serializer_class: Any = self.get_serializer_class()
+        if (
+            not getattr(serializer_class, "can_serialize_rows", lambda: False)()
+            or not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
+            or type(self).get_object is not GenericAPIView.get_object
+            or not all(_reads_without_object(request, p) for p in self.get_permissions())
+        ):
+            return None
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        if lookup_url_kwarg not in self.kwargs:
+            return None
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        try:
+            rows = serializer_class.read_rows(
+                queryset.filter(**{self.lookup_field: self.kwargs[lookup_url_kwarg]})
+            )
+        except (TypeError, ValueError, DjangoValidationError):
+            return None  # DRF's get_object_or_404 turns these into a 404
+        if len(rows) != 1:
+            return None
+        data: dict[str, Any] = serializer_class.serialize_rows(rows, tags_read=True)[0]
+        return data
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         """Return the write serializer for writes and the review one for ``reviews``."""

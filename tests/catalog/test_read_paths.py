@@ -1,0 +1,163 @@
+"""The lean read paths (values() rows) give exactly DRF's regular output, or step aside."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.test import APIRequestFactory
+
+from django_shopkit.catalog.representation import _joined_tag_ordering, _value_converter
+from django_shopkit.catalog.serializers import ProductSerializer
+from django_shopkit.catalog.views import ProductViewSet
+from tests.catalog.helpers import LIST, detail_url, make_full_product
+from tests.factories import make_category, make_discount, make_product, make_review, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+class PlainSerializer(ProductSerializer):
+    """DRF's regular ModelSerializer path: the reference output."""
+
+    def to_representation(self, instance):
+        return serializers.ModelSerializer.to_representation(self, instance)
+
+
+class PlainViewSet(ProductViewSet):
+    serializer_class = PlainSerializer
+
+
+def plain(action, params=None, path="/", **kwargs):
+    view = PlainViewSet.as_view({"get": action})
+    response = view(APIRequestFactory().get(path, params or {}), **kwargs)
+    response.render()
+    return response
+
+
+def varied_products():
+    now = timezone.now()
+    mugs = make_category("Mugs")
+    red, blue = make_tag("red"), make_tag("blue")
+    current = make_full_product(name="Red mug", price="12.50", category=mugs)
+    current.tags.add(red)
+    expired = make_product(name="Blue plate", price="7.05", tags=[blue, red])
+    make_discount(expired, percent="33.33", ends_at=now - datetime.timedelta(days=1))
+    future = make_product(name="Green mug", price="0.99", category=mugs)
+    make_discount(future, percent="50", starts_at=now + datetime.timedelta(days=1))
+    odd = make_product(name="Odd bowl", price="19.99", tags=["zeta", "alpha"])
+    make_discount(odd, percent="12.5")
+    make_review(odd, rating=1)
+    return [current, expired, future, odd]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"search": "mug"},
+        {"ordering": "price"},
+        {"ordering": "-average_rating"},
+        {"ordering": "name", "page_size": 2, "page": 2},
+        {"tags": "red"},
+        {"min_price": "5", "in_stock": "true"},
+    ],
+)
+def test_list_equals_drf_regular_path(api, params):
+    varied_products()
+    response = api.get(reverse(LIST), params)
+    expected = plain("list", params, path=reverse(LIST))
+    assert response.status_code == expected.status_code == 200
+    assert response.content == expected.content
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_detail_equals_drf_regular_path_in_one_query(api, index, django_assert_num_queries):
+    product = varied_products()[index]
+    with django_assert_num_queries(1):
+        response = api.get(detail_url(product))
+    expected = plain("retrieve", pk=str(product.pk))
+    assert response.status_code == 200
+    assert response.content == expected.content
+
+
+def test_detail_in_another_timezone_equals_drf(api, settings):
+    settings.TIME_ZONE = "America/New_York"
+    product = make_full_product()
+    with timezone.override("Asia/Kolkata"):
+        body = api.get(detail_url(product)).json()
+        expected = plain("retrieve", pk=str(product.pk)).data
+    assert body["created_at"] == expected["created_at"]
+    assert body["created_at"].endswith("+05:30")
+
+
+def test_missing_or_malformed_product_is_drfs_404(api):
+    for pk in ("999999", "abc"):
+        response = api.get(reverse("shopkit-product-detail", args=[pk]))
+        expected = plain("retrieve", pk=pk)
+        assert response.status_code == expected.status_code == 404
+        assert response.content == expected.content
+
+
+def test_browsable_api_keeps_the_instance_path(api, django_assert_num_queries):
+    product = make_full_product()
+    # Two queries (row, tags prefetch): DRF's path, so the HTML forms see the instance.
+    with django_assert_num_queries(2):
+        response = api.get(detail_url(product), {"format": "api"})
+    assert response.status_code == 200
+
+
+def test_object_permission_that_reads_the_object_still_runs():
+    class OnlyCheap(BasePermission):
+        def has_object_permission(self, request, view, obj):
+            return obj.price < 5
+
+    class GuardedViewSet(ProductViewSet):
+        permission_classes = [OnlyCheap]
+
+    cheap, dear = make_product(price="1.00"), make_product(price="50.00")
+    view = GuardedViewSet.as_view({"get": "retrieve"})
+    factory = APIRequestFactory()
+    assert view(factory.get("/"), pk=str(cheap.pk)).status_code == 200
+    assert view(factory.get("/"), pk=str(dear.pk)).status_code == 403
+
+
+def test_detail_lists_every_tag_when_the_queryset_joins_tags(django_assert_num_queries):
+    class TaggedOnly(ProductViewSet):
+        def get_queryset(self):
+            return super().get_queryset().filter(tags__slug="red")
+
+    product = make_product(tags=["red", "blue", "amber"])
+    view = TaggedOnly.as_view({"get": "retrieve"})
+    with django_assert_num_queries(1):
+        response = view(APIRequestFactory().get("/"), pk=str(product.pk))
+        response.render()
+    assert response.data["tags"] == ["amber", "blue", "red"]
+
+
+def test_tag_ordering_is_joined_from_the_tag_model():
+    assert _joined_tag_ordering() == ["tags__name"]
+
+
+def test_decimal_converter_matches_drf():
+    field = serializers.DecimalField(max_digits=6, decimal_places=2)
+    convert = _value_converter(field)
+    for value in ("1.50", "1.5", "3", "1.005", "-0.00", "9999.99", "1E+1"):
+        assert convert(Decimal(value)) == field.to_representation(Decimal(value))
+    as_number = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
+    assert _value_converter(as_number)(Decimal("1.5")) == Decimal("1.50")
+
+
+def test_datetime_converter_matches_drf(settings):
+    field = serializers.DateTimeField()
+    aware = datetime.datetime(2026, 3, 29, 1, 30, tzinfo=datetime.UTC)
+    naive = datetime.datetime(2026, 3, 29, 1, 30)
+    for zone in ("UTC", "Europe/Paris"):
+        with timezone.override(zone):
+            convert = _value_converter(field)
+            for value in (aware, naive):
+                assert convert(value) == field.to_representation(value)
+    custom = serializers.DateTimeField(format="%Y-%m-%d")
+    assert _value_converter(custom)(aware) == "2026-03-29"

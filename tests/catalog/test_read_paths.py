@@ -161,3 +161,20 @@ def test_datetime_converter_matches_drf(settings):
                 assert convert(value) == field.to_representation(value)
     custom = serializers.DateTimeField(format="%Y-%m-%d")
     assert _value_converter(custom)(aware) == "2026-03-29"
+
+
+def test_list_ordered_by_an_annotation_of_the_queryset():
+    from django.db.models.functions import Length
+
+    class ByNameLength(ProductViewSet):
+        ordering_fields = [*ProductViewSet.ordering_fields, "name_length"]
+
+        def get_queryset(self):
+            return super().get_queryset().annotate(name_length=Length("name"))
+
+    for name in ("ccc", "a", "bb"):
+        make_product(name=name)
+    view = ByNameLength.as_view({"get": "list"})
+    response = view(APIRequestFactory().get("/", {"ordering": "-name_length"}))
+    response.render()
+    assert [row["name"] for row in response.data["results"]] == ["ccc", "bb", "a"]

@@ -10,7 +10,8 @@ from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.test import APIRequestFactory
 
-from django_shopkit.catalog.representation import _joined_tag_ordering, _value_converter
+from django_shopkit.catalog.converters import value_converter
+from django_shopkit.catalog.representation import _joined_tag_ordering
 from django_shopkit.catalog.serializers import ProductSerializer
 from django_shopkit.catalog.views import ProductViewSet
 from tests.catalog.helpers import LIST, detail_url, make_full_product
@@ -143,11 +144,11 @@ def test_tag_ordering_is_joined_from_the_tag_model():
 
 def test_decimal_converter_matches_drf():
     field = serializers.DecimalField(max_digits=6, decimal_places=2)
-    convert = _value_converter(field)
+    convert = value_converter(field)
     for value in ("1.50", "1.5", "3", "1.005", "-0.00", "9999.99", "1E+1"):
         assert convert(Decimal(value)) == field.to_representation(Decimal(value))
     as_number = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
-    assert _value_converter(as_number)(Decimal("1.5")) == Decimal("1.50")
+    assert value_converter(as_number)(Decimal("1.5")) == Decimal("1.50")
 
 
 def test_datetime_converter_matches_drf(settings):
@@ -156,11 +157,11 @@ def test_datetime_converter_matches_drf(settings):
     naive = datetime.datetime(2026, 3, 29, 1, 30)
     for zone in ("UTC", "Europe/Paris"):
         with timezone.override(zone):
-            convert = _value_converter(field)
+            convert = value_converter(field)
             for value in (aware, naive):
                 assert convert(value) == field.to_representation(value)
     custom = serializers.DateTimeField(format="%Y-%m-%d")
-    assert _value_converter(custom)(aware) == "2026-03-29"
+    assert value_converter(custom)(aware) == "2026-03-29"
 
 
 def test_list_ordered_by_an_annotation_of_the_queryset():

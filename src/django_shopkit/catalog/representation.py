@@ -6,7 +6,9 @@ several times the database work. This mixin keeps the serializer's output exactl
 
 * reads the known fields straight from the instance, with a field plan built once per class;
 * can serialize plain ``values()`` rows (:meth:`LeanProductMixin.serialize_rows`), so a list
-  page needs no model instances at all.
+  page needs no model instances at all, converting prices and dates with
+  :mod:`~django_shopkit.catalog.converters`;
+* can read one product's row and tags in one query (:meth:`LeanProductMixin.read_rows`).
 
 Any field a subclass adds or redefines takes DRF's regular path, and a subclass that overrides
 ``to_representation``, ``get_fields`` or ``get_discount_price`` is never served from rows, so
@@ -15,7 +17,6 @@ extending the serializer stays ordinary DRF.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import partial
@@ -26,9 +27,9 @@ from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.dispatch import receiver
-from rest_framework import ISO_8601, serializers
-from rest_framework.settings import api_settings
+from rest_framework import serializers
 
+from django_shopkit.catalog.converters import value_converter
 from django_shopkit.loading import get_discount_model, get_tag_model
 
 __all__ = ["ROW_FIELDS", "LeanProductMixin"]
@@ -127,63 +128,6 @@ def _discount_pricer() -> Getter:
     return discounted
 
 
-def _same_methods(field: Any, base: type, names: tuple[str, ...]) -> bool:
-    return all(getattr(type(field), name) is getattr(base, name) for name in names)
-
-
-def _iso_datetime(tz: datetime.tzinfo, slow: Callable[[Any], Any], value: datetime.datetime) -> Any:
-    # DRF's DateTimeField.to_representation for an aware value, the timezone looked up once.
-    if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
-        try:
-            text = value.astimezone(tz).isoformat()
-        except OverflowError:
-            return slow(value)
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-    return slow(value)
-
-
-def _decimal_string(places: int, digits: int | None, slow: Callable[[Any], Any], value: Any) -> Any:
-    # DRF quantizes to ``places`` then formats; a value already at that exponent (what the
-    # database returns for the same DecimalField) formats to the same string directly.
-    if isinstance(value, Decimal):
-        _sign, value_digits, exponent = value.as_tuple()
-        if exponent == -places and (digits is None or len(value_digits) <= digits):
-            return f"{value:f}"
-    return slow(value)
-
-
-def _value_converter(field: serializers.Field[Any, Any, Any, Any]) -> Getter:
-    """Return ``field.to_representation`` for non-null values, with exact shortcuts.
-
-    Built for each ``serialize_rows`` call, since the current timezone is read here.
-    """
-    if (
-        isinstance(field, serializers.DateTimeField)
-        and _same_methods(
-            field,
-            serializers.DateTimeField,
-            ("to_representation", "enforce_timezone", "default_timezone"),
-        )
-        and not hasattr(field, "timezone")
-    ):
-        output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
-        tz = field.default_timezone()
-        if tz is not None and isinstance(output_format, str) and output_format.lower() == ISO_8601:
-            return partial(_iso_datetime, tz, field.to_representation)
-    if (
-        isinstance(field, serializers.DecimalField)
-        and _same_methods(field, serializers.DecimalField, ("to_representation", "quantize"))
-        and field.decimal_places is not None
-        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
-        and not field.localize
-        and not field.normalize_output
-    ):
-        return partial(
-            _decimal_string, field.decimal_places, field.max_digits, field.to_representation
-        )
-    return field.to_representation
-
-
 # Serializer fields whose to_representation needs neither the request nor other objects.
 _SIMPLE_FIELDS = (
     serializers.BooleanField,
@@ -229,7 +173,7 @@ def _row_getters(plan: list[PlanEntry]) -> list[tuple[str, Getter]]:
         getter = entry.row
         assert getter is not None
         if entry.column:
-            getter = partial(_column, entry.name, _value_converter(entry.field))
+            getter = partial(_column, entry.name, value_converter(entry.field))
         elif getter is _row_discount_price:
             getter = _discount_pricer()
         getters.append((entry.name, getter))

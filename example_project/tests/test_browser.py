@@ -104,11 +104,23 @@ class Shopper:
         )
 
     def click_and_wait(self, element):
-        """Click ``element`` and wait until the page it leads to has loaded."""
-        from selenium.webdriver.support import expected_conditions as ec
+        """Click ``element`` and wait until the page it leads to has loaded.
 
+        The old page is marked on its ``window``; the new page has no mark. Waiting on the
+        element going stale instead is racy: while Chromium swaps documents, asking about the
+        old element can fail with "Node ... does not belong to the document", which is no
+        StaleElementReferenceException. Errors during the swap are retried, not raised.
+        """
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.driver.execute_script("window.__shopkitOldPage = true;")
         element.click()
-        self.wait.until(ec.staleness_of(element))
+        WebDriverWait(self.driver, TIMEOUT, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script(
+                "return !window.__shopkitOldPage && document.readyState === 'complete';"
+            )
+        )
         self.wait_for_load()
 
     def find(self, css):

@@ -16,6 +16,8 @@ from django_shopkit.loading import get_product_model
 
 __all__ = ["ProductFilter", "ProductFilterBackend", "ProductOrderingFilter"]
 
+_MAX_ID = 2**63 - 1  # the largest value of a bigint primary key
+
 
 class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
     """Filter products by price range, category, tags, stock and flags.
@@ -53,7 +55,14 @@ class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
         """Keep products of the category with this id or slug."""
         value = value.strip()
         if value.isdigit():
-            return queryset.filter(category_id=int(value))
+            try:
+                category_id = int(value)
+            except ValueError:  # other Unicode digits, e.g. "²"
+                return queryset.none()
+            # No row has an id past the widest integer column; the database would refuse it.
+            if category_id > _MAX_ID:
+                return queryset.none()
+            return queryset.filter(category_id=category_id)
         return queryset.filter(category__slug=value)
 
     def filter_tags(

@@ -106,11 +106,6 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
         min_value=Decimal("0"),
         error_messages={"min_value": _("Price cannot be negative.")},
     )
-    stock = serializers.IntegerField(
-        required=False,
-        min_value=0,
-        error_messages={"min_value": _("Stock cannot be negative.")},
-    )
     tags = _TagSlugField(many=True, required=False, slug_field="slug")
 
     #: Above this price, ``high_value_max_stock`` applies; ``None`` disables the rule.
@@ -130,6 +125,14 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
             "is_active",
             "is_featured",
         ]
+        # ``stock`` is built from the model field, so its bounds are the database column's
+        # (a number past them is a 400, not an integer overflow in the database).
+        extra_kwargs = {
+            "stock": {
+                "required": False,
+                "error_messages": {"min_value": _("Stock cannot be negative.")},
+            }
+        }
 
     def _current(self, attrs: dict[str, Any], name: str) -> Any:
         if name in attrs:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from django_shopkit.catalog.cache import CATEGORIES, get_version
@@ -50,10 +52,18 @@ class ProductListView(CategorySidebarMixin, ListView):  # type: ignore[type-arg]
         """Return ``SHOPKIT_PAGE_SIZE``."""
         return settings.SHOPKIT_PAGE_SIZE
 
+    def category_slug(self) -> str:
+        """Return the ``category`` query parameter ("" if absent); 400 if it holds a NUL."""
+        slug = self.request.GET.get("category", "")
+        # PostgreSQL refuses NUL in text parameters: a 500, not an empty page, otherwise.
+        if "\x00" in slug:
+            raise BadRequest(_("Null characters are not allowed."))
+        return slug
+
     def get_queryset(self) -> QuerySet[Any]:
         """Return the active products, filtered by the ``category`` slug if given."""
         queryset = get_product_model().objects.active().for_listing()
-        slug = self.request.GET.get("category")
+        slug = self.category_slug()
         if slug:
             queryset = queryset.filter(category__slug=slug)
         return queryset
@@ -61,7 +71,7 @@ class ProductListView(CategorySidebarMixin, ListView):  # type: ignore[type-arg]
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         """Add the selected category (or ``None``)."""
         context = super().get_context_data(**kwargs)
-        slug = self.request.GET.get("category")
+        slug = self.category_slug()
         context["category"] = (
             get_category_model()._default_manager.filter(slug=slug).first() if slug else None
         )

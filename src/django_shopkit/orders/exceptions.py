@@ -11,6 +11,7 @@ from django_shopkit.catalog.services import OutOfStock
 __all__ = [
     "EmptyCart",
     "InsufficientStock",
+    "InvalidIdempotencyKey",
     "InvalidQuantity",
     "InvalidTransition",
     "OrderError",
@@ -38,6 +39,12 @@ class EmptyCart(OrderError):
 
     def __init__(self) -> None:
         super().__init__(_("Your cart is empty."))
+
+
+class InvalidIdempotencyKey(OrderError):
+    """Raised for an idempotency key that is too long or holds non-printable characters."""
+
+    code = "invalid_idempotency_key"
 
 
 class InvalidQuantity(OrderError):

@@ -31,6 +31,7 @@ from django_shopkit.orders.charging import OrderPayments
 from django_shopkit.orders.exceptions import (
     EmptyCart,
     InsufficientStock,
+    InvalidIdempotencyKey,
     InvalidQuantity,
     ProductUnavailable,
 )
@@ -39,14 +40,24 @@ from django_shopkit.orders.states import ALLOWED_TRANSITIONS
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "MAX_IDEMPOTENCY_KEY_LENGTH",
     "CartService",
     "OrderLine",
     "OrderService",
     "get_cart_service",
     "get_order_service",
+    "is_valid_idempotency_key",
 ]
 
 logger = logging.getLogger(__name__)
+
+#: The length of the orders' ``idempotency_key`` column.
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+def is_valid_idempotency_key(key: str) -> bool:
+    """Return whether ``key`` is 1 to 255 printable characters (no NUL, tab or newline)."""
+    return 0 < len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH and key.isprintable()
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,7 @@ class OrderService(OrderPayments):
         nothing. With an ``idempotency_key`` a retry returns the order the key created, even
         when the cart changed in between, and reserves nothing.
         """
+        idempotency_key = self.clean_idempotency_key(idempotency_key)
         if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
             return existing, False
         if cart is None:
@@ -114,6 +126,7 @@ class OrderService(OrderPayments):
         idempotency_key: str | None = None,
     ) -> Any:
         """Buy ``quantity`` units of one product now, bypassing the cart."""
+        idempotency_key = self.clean_idempotency_key(idempotency_key)
         if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
             return existing
         try:
@@ -123,6 +136,22 @@ class OrderService(OrderPayments):
             if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
                 return existing
             raise
+
+    def clean_idempotency_key(self, idempotency_key: str | None) -> str | None:
+        """Return the key stripped, ``None`` when blank; raise InvalidIdempotencyKey if malformed.
+
+        Checked before any query: a longer key would not fit the column, and PostgreSQL
+        refuses a NUL character in a parameter.
+        """
+        key = (idempotency_key or "").strip()
+        if not key:
+            return None
+        if not is_valid_idempotency_key(key):
+            raise InvalidIdempotencyKey(
+                _("An idempotency key must be 1 to %(max)d printable characters.")
+                % {"max": MAX_IDEMPOTENCY_KEY_LENGTH}
+            )
+        return key
 
     def find_by_key(self, user: Any, idempotency_key: str) -> Any:
         """Return the user's order created with ``idempotency_key``, if any."""

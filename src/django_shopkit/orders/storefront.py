@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -206,7 +206,9 @@ class CheckoutView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         """Place the order and show its confirmation page."""
-        key = request.POST.get("idempotency_key", "").strip()[:255] or None
+        # The service checks the key: a tampered one is an error message, not a truncated key
+        # that could match another order's.
+        key = request.POST.get("idempotency_key") or None
         cart = get_cart_service().get_cart(request.user, create=False)
         try:
             order, _created = get_order_service().place_order(
@@ -226,6 +228,13 @@ class _UserOrdersMixin(LoginRequiredMixin):
         manager: Any = get_order_model()._default_manager
         queryset: QuerySet[Any] = manager.filter(user=self.request.user)
         return queryset
+
+    def get_order(self, number: str) -> Any:
+        """Return the request user's order ``number``, or raise Http404."""
+        # No order number holds a NUL, and PostgreSQL refuses one in a query parameter.
+        if "\x00" in number:
+            raise Http404(_("No order matches the given query."))
+        return get_object_or_404(self.get_queryset(), number=number)
 
 
 class OrderListView(_UserOrdersMixin, ShopkitContextMixin, ListView):  # type: ignore[type-arg]
@@ -247,6 +256,10 @@ class OrderDetailView(_UserOrdersMixin, ShopkitContextMixin, DetailView):  # typ
     slug_field = "number"
     slug_url_kwarg = "number"
 
+    def get_object(self, queryset: QuerySet[Any] | None = None) -> Any:
+        """Return the request user's order named in the URL, or raise Http404."""
+        return self.get_order(self.kwargs["number"])
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         """Add ``items``, ``payments`` and a pay form."""
         context = super().get_context_data(**kwargs)
@@ -259,10 +272,6 @@ class OrderDetailView(_UserOrdersMixin, ShopkitContextMixin, DetailView):  # typ
 
 class _OrderActionView(_UserOrdersMixin, View):
     http_method_names = ["post"]
-
-    def get_order(self, number: str) -> Any:
-        """Return the request user's order ``number``, or raise Http404."""
-        return get_object_or_404(self.get_queryset(), number=number)
 
     def done(self, order: Any) -> HttpResponse:
         """Go back to the order's page."""

@@ -38,7 +38,12 @@ from django_shopkit.orders.serializers import (
     PurchaseSerializer,
     UpdateCartItemSerializer,
 )
-from django_shopkit.orders.services import get_cart_service, get_order_service
+from django_shopkit.orders.services import (
+    MAX_IDEMPOTENCY_KEY_LENGTH,
+    get_cart_service,
+    get_order_service,
+    is_valid_idempotency_key,
+)
 
 __all__ = [
     "CartItemViewSet",
@@ -55,7 +60,6 @@ __all__ = [
 ]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-_MAX_KEY_LENGTH = 255
 
 
 class Conflict(exceptions.APIException):
@@ -103,11 +107,11 @@ def get_idempotency_key(request: Request) -> str | None:
     if key is None:
         return None
     key = key.strip()
-    if not key or len(key) > _MAX_KEY_LENGTH or not key.isprintable():
+    if not is_valid_idempotency_key(key):
         raise exceptions.ValidationError(
             {
                 "detail": _("The %(header)s header must be 1 to %(max)d printable characters.")
-                % {"header": IDEMPOTENCY_HEADER, "max": _MAX_KEY_LENGTH}
+                % {"header": IDEMPOTENCY_HEADER, "max": MAX_IDEMPOTENCY_KEY_LENGTH}
             }
         )
     return key

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -163,6 +163,16 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
                     % {"price": self.high_value_price, "stock": self.high_value_max_stock}
                 )
         return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        """Create the product and set its tags in one transaction (never a product alone)."""
+        with transaction.atomic():
+            return super().create(validated_data)
+
+    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
+        """Save the changes and the tags in one transaction."""
+        with transaction.atomic():
+            return super().update(instance, validated_data)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         """Return the saved product as :class:`ProductSerializer` shows it."""

@@ -6,7 +6,8 @@ Hosts replace the service by subclassing :class:`CatalogService` and naming the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Subquery
@@ -56,7 +57,22 @@ class CatalogService:
             )
             raise OutOfStock(product_id, quantity, available or 0)
         # update() sends no signal; cached product data shows the stock.
-        invalidate_products()
+        self._stock_changed()
+
+    def _stock_changed(self) -> None:
+        # Inside reserve_many/release_many the cache is invalidated once, after the loop: each
+        # invalidation is two writes to the shared cache (now and on commit), per line.
+        if not getattr(self, "_batching", False):
+            invalidate_products()
+
+    @contextmanager
+    def _batch(self) -> Iterator[None]:
+        self._batching = True
+        try:
+            yield
+        finally:
+            self._batching = False
+        invalidate_products()  # not reached when a line failed: the batch rolled back
 
     def reserve_many(self, quantities: Mapping[int, int]) -> None:
         """Reserve stock for several products at once: all of them, or none.
@@ -64,7 +80,7 @@ class CatalogService:
         Rows are updated in primary-key order, so two carts holding the same products in
         opposite orders lock them in the same order and cannot deadlock.
         """
-        with transaction.atomic():
+        with transaction.atomic(), self._batch():
             for product_id in sorted(quantities):
                 self.reserve_stock(product_id, quantities[product_id])
 
@@ -75,11 +91,11 @@ class CatalogService:
         get_product_model()._default_manager.filter(pk=product_id).update(
             stock=F("stock") + quantity
         )
-        invalidate_products()
+        self._stock_changed()
 
     def release_many(self, quantities: Mapping[int, int]) -> None:
         """Put stock back for several products, in primary-key order."""
-        with transaction.atomic():
+        with transaction.atomic(), self._batch():
             for product_id in sorted(quantities):
                 self.release_stock(product_id, quantities[product_id])
 

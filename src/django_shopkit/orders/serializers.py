@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from django_shopkit.conf import settings
-from django_shopkit.orders.pricing import line_price
+from django_shopkit.orders.pricing import LinePrice, line_price
 
 __all__ = [
     "AddToCartSerializer",
@@ -45,17 +45,27 @@ class CartItemSerializer(serializers.Serializer[Any]):
     unit_price = serializers.SerializerMethodField()
     line_total = serializers.SerializerMethodField()
 
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        """Return the line's fields, its price computed once for the three price fields."""
+        self._price = line_price(instance.product, instance.quantity)
+        data: dict[str, Any] = super().to_representation(instance)
+        return data
+
+    def _line_price(self, item: Any) -> LinePrice:
+        price = getattr(self, "_price", None)
+        return line_price(item.product, item.quantity) if price is None else price
+
     def get_original_unit_price(self, item: Any) -> str:
         """Return the list price of one unit."""
-        return str(line_price(item.product, item.quantity).original_unit_price)
+        return str(self._line_price(item).original_unit_price)
 
     def get_unit_price(self, item: Any) -> str:
         """Return the price of one unit with its current discount."""
-        return str(line_price(item.product, item.quantity).unit_price)
+        return str(self._line_price(item).unit_price)
 
     def get_line_total(self, item: Any) -> str:
         """Return unit price times quantity."""
-        return str(line_price(item.product, item.quantity).line_total)
+        return str(self._line_price(item).line_total)
 
 
 class AddToCartSerializer(serializers.Serializer[Any]):

@@ -23,3 +23,12 @@ LOGGING = {
     },
 }
 # docs-end
+
+# The same with python-json-logger: only the formatter changes.
+# docs-pjl-start
+PYTHON_JSON_LOGGER_FORMATTER = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "format": "{asctime}{levelname}{name}{message}",
+    "style": "{",
+}
+# docs-pjl-end

@@ -9,6 +9,7 @@ import textwrap
 import uuid
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from django_shopkit.middleware.formatters import JsonFormatter
@@ -51,6 +52,7 @@ def test_exception_is_formatted():
 SCRIPT = textwrap.dedent(
     """
     import logging.config
+    import sys
 
     import django
 
@@ -61,8 +63,11 @@ SCRIPT = textwrap.dedent(
     from django.urls import reverse
 
     from tests.middleware.conftest import LOGGING_ONLY, URLCONF
-    from tests.middleware.logging_settings import LOGGING
+    from tests.middleware import logging_settings
 
+    LOGGING = logging_settings.LOGGING
+    if sys.argv[1:] == ["python-json-logger"]:
+        LOGGING["formatters"]["json"] = logging_settings.PYTHON_JSON_LOGGER_FORMATTER
     logging.config.dictConfig(LOGGING)
     with override_settings(MIDDLEWARE=LOGGING_ONLY, ROOT_URLCONF=URLCONF):
         client = Client(raise_request_exception=False)
@@ -72,10 +77,11 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_documented_logging_config_emits_json():
+@pytest.mark.parametrize("formatter", ["stdlib", "python-json-logger"])
+def test_documented_logging_config_emits_json(formatter):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", SCRIPT, formatter],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -88,8 +94,9 @@ def test_documented_logging_config_emits_json():
     assert set(RECORD_FIELDS) <= set(ok)
     assert ok["request_id"] == "json-1"
     assert ok["status"] == 200
-    assert ok["level"] == "INFO"
+    level = "level" if formatter == "stdlib" else "levelname"
+    assert ok[level] == "INFO"
     assert ok["method"] == "GET"
     assert boom["status"] == 500
-    assert boom["level"] == "ERROR"
+    assert boom[level] == "ERROR"
     assert "ValueError: boom" in boom["exc_info"]

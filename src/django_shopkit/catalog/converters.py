@@ -46,6 +46,25 @@ def _decimal_string(places: int, digits: int | None, slow: Callable[[Any], Any],
     return slow(value)
 
 
+def _fraction_string(
+    places: int, digits: int | None, slow: Callable[[Any], Any], value: Any
+) -> Any:
+    # _decimal_string for places > 0 without as_tuple(): a finite Decimal formats with "f" to
+    # exactly -exponent fraction digits, so ``places`` of them after a point mean the exponent
+    # is -places. Counting the text's digits overestimates the coefficient's (leading zeros),
+    # so a value passing the check passes DRF's precision check too.
+    if type(value) is Decimal:
+        text = f"{value:f}"
+        point = text.find(".")
+        if (
+            point != -1
+            and len(text) - point - 1 == places
+            and (digits is None or len(text) - 1 - (text[0] == "-") <= digits)
+        ):
+            return text
+    return slow(value)
+
+
 def value_converter(field: serializers.Field[Any, Any, Any, Any]) -> Callable[[Any], Any]:
     """Return ``field.to_representation`` for non-null values, with exact shortcuts.
 
@@ -72,7 +91,6 @@ def value_converter(field: serializers.Field[Any, Any, Any, Any]) -> Callable[[A
         and not field.localize
         and not field.normalize_output
     ):
-        return partial(
-            _decimal_string, field.decimal_places, field.max_digits, field.to_representation
-        )
+        shortcut = _fraction_string if field.decimal_places > 0 else _decimal_string
+        return partial(shortcut, field.decimal_places, field.max_digits, field.to_representation)
     return field.to_representation

@@ -8,7 +8,9 @@ from typing import Any
 from django.db import connections
 from django.db.models import Model, QuerySet
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
+from django_shopkit.catalog.sql import Ids, RowReader
 from django_shopkit.conf import settings
 
 __all__ = ["PagedRows", "ShopkitPagination"]
@@ -30,6 +32,18 @@ class ShopkitPagination(PageNumberPagination):
         """Return the largest page size a client may ask for (``SHOPKIT_MAX_PAGE_SIZE``)."""
         return settings.SHOPKIT_MAX_PAGE_SIZE
 
+    def requested_slice(self, request: Request) -> tuple[int, int] | None:
+        """Return the rows ``[low:high]`` the request's page would be, if it names a number."""
+        page_size = self.get_page_size(request)
+        number = request.query_params.get(self.page_query_param) or 1
+        try:
+            page = int(number)
+        except (TypeError, ValueError):
+            return None  # "last", or the paginator's 404
+        if not page_size or page < 1:
+            return None
+        return (page - 1) * page_size, page * page_size
+
 
 class PagedRows:
     """A sliceable stand-in for a queryset that pages ``values()`` rows cheaply.
@@ -38,25 +52,65 @@ class PagedRows:
     page's rows with their joins in one query, ``pk IN (subquery)``: the database never joins
     the rows an OFFSET skips. The outer query reads the table itself (the filters are in the
     subquery) through a ``values()`` queryset built once per model and field list, unless the
-    queryset's ordering may need its own annotations. Django's paginator counts with
-    :meth:`count`.
+    queryset's ordering may need its own annotations. Given a
+    :class:`~django_shopkit.catalog.sql.RowReader`, the page is read with its tags in one
+    hand-written query instead, when the reader can (then :attr:`tags_read` is true). Django's
+    paginator counts with :meth:`count`.
     """
 
     ordered = True
 
-    def __init__(self, queryset: QuerySet[Any], fields: Sequence[str]) -> None:
+    def __init__(
+        self, queryset: QuerySet[Any], fields: Sequence[str], reader: RowReader | None = None
+    ) -> None:
         self.queryset = queryset
         self.fields = fields
+        self.reader = reader
+        #: Whether the rows of the last slice carry their ``tags``.
+        self.tags_read = False
+        self._window: tuple[int, int] | None = None
+        self._read: tuple[int, list[dict[str, Any]]] | None = None
+        self._compiled = False
+        self._compiled_ids: Ids | None = None
+
+    def expect(self, low: int, high: int) -> None:
+        """Announce the slice the paginator will take, so the count can come with its rows."""
+        self._window = (low, high)
 
     def count(self) -> int:
         """Return the number of rows of the whole queryset."""
-        return self.queryset.count()
+        ids = self._ids()
+        if ids is None or self.reader is None:
+            return self.queryset.count()
+        if self._window is not None:
+            rows, total = self.reader.read_counted(ids, *self._window)
+            if total is not None:
+                self._read = (self._window[0], rows)
+                return total
+        return self.reader.count(ids)
 
     def __len__(self) -> int:
         return self.count()
 
+    def _ids(self) -> Ids | None:
+        # Compiled once for the count and the page.
+        if self.reader is not None and not self._compiled:
+            self._compiled = True
+            self._compiled_ids = self.reader.compile(self.queryset)
+        return self._compiled_ids
+
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        queryset, query = self.queryset, self.queryset.query
+        compiled = self._ids()
+        if compiled is not None and self.reader is not None:
+            self.tags_read = True
+            start = index.start or 0
+            if self._read is not None and self._read[0] == start and self._window is not None:
+                # The paginator's slice ends at the window's end or at the count: the rows read.
+                return self._read[1]
+            return self.reader.read(compiled, start, index.stop)
+        # values() rows have no related objects to prefetch.
+        queryset = self.queryset.prefetch_related(None)
+        query = queryset.query
         ids: Any = queryset.values("pk")[index]
         if not connections[queryset.db].features.allow_sliced_subqueries_with_in:
             ids = [row["pk"] for row in ids]

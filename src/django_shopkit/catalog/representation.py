@@ -18,8 +18,6 @@ extending the serializer stays ordinary DRF.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal
-from functools import partial
 from typing import Any, NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist
@@ -29,8 +27,9 @@ from django.db.models.constants import LOOKUP_SEP
 from django.dispatch import receiver
 from rest_framework import serializers
 
-from django_shopkit.catalog.converters import value_converter
-from django_shopkit.loading import get_discount_model, get_tag_model
+from django_shopkit.catalog.rows import row_discount_price, row_serializer
+from django_shopkit.catalog.sql import RowReader, get_row_reader
+from django_shopkit.loading import get_tag_model
 
 __all__ = ["ROW_FIELDS", "LeanProductMixin"]
 
@@ -102,32 +101,6 @@ def _clear_plans(**kwargs: Any) -> None:
     _CLASS_PLANS.clear()
 
 
-def _row_discount_price(row: dict[str, Any]) -> str | None:
-    # The plan's marker; serialize_rows swaps in one _discount_pricer() per call.
-    price: str | None = _discount_pricer()(row)
-    return price
-
-
-def _discount_pricer() -> Getter:
-    """Return a getter of a row's discounted price, for one call of ``serialize_rows``."""
-    # One unsaved instance per call, so a host's overridden is_current()/apply() still decide,
-    # without building a model instance for every discounted row.
-    discount = get_discount_model()()
-
-    def discounted(row: dict[str, Any]) -> str | None:
-        percent = row["discount__percent"]
-        if percent is None:
-            return None
-        discount.percent = percent
-        discount.starts_at = row["discount__starts_at"]
-        discount.ends_at = row["discount__ends_at"]
-        if not discount.is_current():
-            return None
-        return format(discount.apply(Decimal(row["price"])), "f")
-
-    return discounted
-
-
 # Serializer fields whose to_representation needs neither the request nor other objects.
 _SIMPLE_FIELDS = (
     serializers.BooleanField,
@@ -159,25 +132,6 @@ def _model_field_getters(
         return None if value is None else field.to_representation(value)
 
     return (lambda o: from_value(getattr(o, name)), lambda r: from_value(r[name]))
-
-
-def _column(name: str, convert: Getter, row: dict[str, Any]) -> Any:
-    value = row[name]
-    return None if value is None else convert(value)
-
-
-def _row_getters(plan: list[PlanEntry]) -> list[tuple[str, Getter]]:
-    """Return each field's row getter for one ``serialize_rows`` call (timezone read now)."""
-    getters: list[tuple[str, Getter]] = []
-    for entry in plan:
-        getter = entry.row
-        assert getter is not None
-        if entry.column:
-            getter = partial(_column, entry.name, value_converter(entry.field))
-        elif getter is _row_discount_price:
-            getter = _discount_pricer()
-        getters.append((entry.name, getter))
-    return getters
 
 
 _TAG_NAME = "tags__name"
@@ -234,7 +188,7 @@ class LeanProductMixin:
             "category": (lambda o: o.category_id, lambda r: r["category_id"]),
             "category_name": (lambda o: o.category.name, lambda r: r["category__name"]),
             "tags": (lambda o: [t.name for t in o.tags.all()], lambda r: r["tags"]),
-            "discount_price": (self.get_discount_price, _row_discount_price),
+            "discount_price": (self.get_discount_price, row_discount_price),
         }
         price, rating, created = (
             fields.get("price"),
@@ -342,6 +296,12 @@ class LeanProductMixin:
         return ROW_FIELDS + extra
 
     @classmethod
+    def row_reader(cls, model: type[models.Model], using: str) -> RowReader | None:
+        """Return the raw-SQL reader of :meth:`row_fields` rows with tags, or None (ORM path)."""
+        shows_tags = any(entry.name == "tags" for entry in cls._class_plan() or [])
+        return get_row_reader(model, cls.row_fields(), with_tags=shows_tags, using=using)
+
+    @classmethod
     def serialize_rows(
         cls, rows: Iterable[dict[str, Any]], *, tags_read: bool = False
     ) -> list[dict[str, Any]]:
@@ -355,8 +315,7 @@ class LeanProductMixin:
         rows = list(rows)
         if not tags_read and any(entry.name == "tags" for entry in plan):
             cls._attach_tags(rows)
-        getters = _row_getters(plan)
-        return [{name: getter(row) for name, getter in getters} for row in rows]
+        return row_serializer(plan)(rows)
 
     @classmethod
     def read_rows(cls, queryset: models.QuerySet[Any]) -> list[dict[str, Any]]:

@@ -102,16 +102,17 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         Everyone sees active products; signed-in users also their own inactive ones, staff
         everything. ``mine`` lists the user's own products, active or not.
         """
-        manager = get_product_model().objects
+        queryset: Any = get_product_model().objects.all()
         user = self.request.user
-        queryset = manager.all() if self.action == "reviews" else manager.for_listing()
         if self.action == "mine":
-            return queryset.filter(created_by=user.pk)
-        if user.is_staff:
-            return queryset
-        if user.is_authenticated:
-            return queryset.filter(Q(is_active=True) | Q(created_by=user))
-        return queryset.filter(is_active=True)
+            queryset = queryset.filter(created_by=user.pk)
+        elif user.is_authenticated and not user.is_staff:
+            queryset = queryset.filter(Q(is_active=True) | Q(created_by=user))
+        elif not user.is_staff:
+            queryset = queryset.filter(is_active=True)
+        # Joins last: every clone after select_related() deep-copies its field tree.
+        result: QuerySet[Any] = queryset if self.action == "reviews" else queryset.for_listing()
+        return result
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """Apply the filter backends; on one product the list-only ones are skipped.
@@ -130,21 +131,31 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         """List products; rows are read with ``values()`` when the serializer allows it.
 
         With the stock :class:`ProductSerializer`, or a subclass adding only plain model
-        columns such as a ``sku``, a page is three queries (count, rows of the page's ids,
-        tags) and no model instances; otherwise DRF's regular path runs, same output.
+        columns such as a ``sku``, a page is one hand-written query (the page's ids joined to
+        everything shown, with the count; see :mod:`~django_shopkit.catalog.sql`) and no model
+        instances; where raw SQL cannot be proven equal, three ORM queries (count, rows, tags);
+        otherwise DRF's regular path runs, same output.
         """
         serializer_class: Any = self.get_serializer_class()
         if not getattr(serializer_class, "can_serialize_rows", lambda: False)():
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        queryset = self.filter_queryset(self.get_queryset())
         fields = serializer_class.row_fields()
-        page = self.paginate_queryset(PagedRows(queryset, fields))  # type: ignore[arg-type]
+        rows = PagedRows(queryset, fields, serializer_class.row_reader(queryset.model, queryset.db))
+        window = None
+        if isinstance(self.paginator, ShopkitPagination):
+            window = self.paginator.requested_slice(request)
+        if window is not None:
+            rows.expect(*window)  # the count then comes with the page's rows: one query
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
         if page is None:
-            return Response(serializer_class.serialize_rows(queryset.values(*fields)))
-        return self.get_paginated_response(serializer_class.serialize_rows(page))
+            rows_queryset = queryset.prefetch_related(None).values(*fields)
+            return Response(serializer_class.serialize_rows(rows_queryset))
+        data = serializer_class.serialize_rows(page, tags_read=rows.tags_read)
+        return self.get_paginated_response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Return one product; read with one ``values()`` query when nothing needs the instance.
+        """Return one product; read with one raw SQL query when nothing needs the instance.
 
         That is: the serializer can serialize rows, the response is JSON (the browsable API's
         forms want the instance), ``get_object`` is DRF's and every object permission is one
@@ -170,9 +181,13 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
             return None
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         try:
-            rows = serializer_class.read_rows(
-                queryset.filter(**{self.lookup_field: self.kwargs[lookup_url_kwarg]})
-            )
+            product = queryset.filter(**{self.lookup_field: self.kwargs[lookup_url_kwarg]})
+            reader = serializer_class.row_reader(queryset.model, queryset.db)
+            ids = None if reader is None else reader.compile(product, ordered=False)
+            if reader is not None and ids is not None:
+                rows = reader.read(ids)
+            else:
+                rows = serializer_class.read_rows(product)
         except (TypeError, ValueError, DjangoValidationError):
             return None  # DRF's get_object_or_404 turns these into a 404
         if len(rows) != 1:

@@ -31,7 +31,7 @@ from django_shopkit.catalog.rows import row_discount_price, row_serializer
 from django_shopkit.catalog.sql import RowReader, get_row_reader
 from django_shopkit.loading import get_tag_model
 
-__all__ = ["ROW_FIELDS", "LeanProductMixin"]
+__all__ = ["PRODUCT_FIELDS", "ROW_FIELDS", "LeanProductMixin"]
 
 Getter = Callable[[Any], Any]
 
@@ -69,25 +69,25 @@ ROW_FIELDS = (
 # The source each known field must have for the shortcut to be the same as DRF's path.
 _SOURCES = {"category": "category", "category_name": "category.name", "discount_price": "*"}
 
-#: The fields with a hand-written getter; any other plain column is read by its own name.
-_KNOWN = frozenset(
-    {
-        "id",
-        "name",
-        "slug",
-        "description",
-        "price",
-        "discount_price",
-        "stock",
-        "category",
-        "category_name",
-        "tags",
-        "average_rating",
-        "review_count",
-        "is_featured",
-        "created_at",
-    }
+#: The product API's fields, in output order (``ProductSerializer.Meta.fields``); each has a
+#: hand-written getter here, any other plain column is read by its own name.
+PRODUCT_FIELDS = (
+    "id",
+    "name",
+    "slug",
+    "description",
+    "price",
+    "discount_price",
+    "stock",
+    "category",
+    "category_name",
+    "tags",
+    "average_rating",
+    "review_count",
+    "is_featured",
+    "created_at",
 )
+_KNOWN = frozenset(PRODUCT_FIELDS)
 
 #: Known fields whose row value goes through the DRF field's ``to_representation``.
 _CONVERTED = frozenset({"price", "average_rating", "created_at"})

@@ -17,7 +17,7 @@ from rest_framework import serializers
 
 from django_shopkit.catalog.abstract_models import AbstractProduct
 from django_shopkit.catalog.pricing import discount_price
-from django_shopkit.catalog.representation import LeanProductMixin
+from django_shopkit.catalog.representation import PRODUCT_FIELDS, LeanProductMixin
 from django_shopkit.loading import (
     get_category_model,
     get_product_model,
@@ -63,22 +63,7 @@ class ProductSerializer(LeanProductMixin, serializers.ModelSerializer[Any]):
 
     class Meta:
         model: Any = LazyModel(get_product_model)
-        fields = [
-            "id",
-            "name",
-            "slug",
-            "description",
-            "price",
-            "discount_price",
-            "stock",
-            "category",
-            "category_name",
-            "tags",
-            "average_rating",
-            "review_count",
-            "is_featured",
-            "created_at",
-        ]
+        fields = list(PRODUCT_FIELDS)
         read_only_fields = fields
 
     def get_discount_price(self, obj: AbstractProduct) -> str | None:

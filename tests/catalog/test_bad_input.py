@@ -104,3 +104,22 @@ def test_non_owner_cannot_write_an_inactive_product_it_cannot_see(api, user):
     assert api.patch(detail_url(product), {"price": "1.00"}, format="json").status_code == 404
     assert api.delete(detail_url(product)).status_code == 404
     assert get_product_model().objects.filter(pk=product.pk).exists()
+
+
+def test_too_many_tag_slugs_is_400(api):
+    from django_shopkit.catalog.filters import MAX_TAG_SLUGS
+
+    make_product(tags=["red"])
+    many = ",".join(f"tag-{n}" for n in range(MAX_TAG_SLUGS + 1))
+    response = api.get(reverse(LIST), {"tags": many})
+    assert response.status_code == 400
+    assert "tags" in response.json()
+
+
+def test_repeated_tag_slugs_count_once(api):
+    from django_shopkit.catalog.filters import MAX_TAG_SLUGS
+
+    product = make_product(tags=["red"])
+    response = api.get(reverse(LIST), {"tags": ",".join(["red"] * (MAX_TAG_SLUGS + 5))})
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [product.pk]

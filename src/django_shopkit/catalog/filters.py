@@ -8,6 +8,7 @@ import django_filters
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -17,6 +18,9 @@ from django_shopkit.loading import get_product_model
 __all__ = ["ProductFilter", "ProductFilterBackend", "ProductOrderingFilter"]
 
 _MAX_ID = 2**63 - 1  # the largest value of a bigint primary key
+#: Most distinct tag slugs one ``?tags=`` may name; more would approach the database's limit
+#: on query parameters, and no storefront needs them.
+MAX_TAG_SLUGS = 50
 
 
 class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -70,10 +74,16 @@ class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
     ) -> models.QuerySet[Any]:
         """Keep products carrying any of the comma-separated tag slugs."""
         values = self.data.getlist(name) if hasattr(self.data, "getlist") else [value]
-        slugs = [slug.strip() for item in values for slug in item.split(",")]
-        slugs = [slug for slug in slugs if slug]
+        # dict.fromkeys: drop repeats, keep the order.
+        slugs = list(
+            dict.fromkeys(s.strip() for item in values for s in item.split(",") if s.strip())
+        )
         if not slugs:
             return queryset
+        if len(slugs) > MAX_TAG_SLUGS:
+            raise ValidationError(
+                {name: [_("Filter by at most %(max)d tags.") % {"max": MAX_TAG_SLUGS}]}
+            )
         # A subquery rather than a join: a join returns a product once per matching tag.
         tagged = queryset.model._default_manager.filter(tags__slug__in=slugs).values("pk")
         return queryset.filter(pk__in=tagged)

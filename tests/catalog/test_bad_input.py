@@ -123,3 +123,16 @@ def test_repeated_tag_slugs_count_once(api):
     response = api.get(reverse(LIST), {"tags": ",".join(["red"] * (MAX_TAG_SLUGS + 5))})
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [product.pk]
+
+
+def test_tag_name_taken_by_a_concurrent_request_is_400_not_500(api, monkeypatch):
+    # Stand in for the race: the unique validator passes, the unique index refuses.
+    monkeypatch.setattr(
+        "rest_framework.validators.UniqueValidator.__call__", lambda self, value, field: None
+    )
+    make_tag("Red")
+    api.force_authenticate(make_user(is_staff=True))
+    response = api.post(reverse("shopkit-tag-list"), {"name": "Red"})
+    assert response.status_code == 400
+    assert "name" in response.json()
+    assert get_tag_model()._default_manager.count() == 1

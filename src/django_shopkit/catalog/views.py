@@ -273,7 +273,28 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
 
-class _ProtectedDestroyMixin:
+class _StaffWriteMixin:
+    """Turn database refusals of staff writes into 400s instead of 500s."""
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        """Save; a unique name taken by a concurrent request is a 400."""
+        self._save_unique(serializer)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        """Save; a unique name taken by a concurrent request is a 400."""
+        self._save_unique(serializer)
+
+    def _save_unique(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        # The serializer's unique validators see only committed rows; two requests with the
+        # same new name can both pass them, and the unique index then refuses the second.
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError:
+            raise serializers.ValidationError(
+                {"name": [_("This name is already taken.")]}
+            ) from None
+
     def perform_destroy(self, instance: Any) -> None:
         try:
             instance.delete()
@@ -283,7 +304,7 @@ class _ProtectedDestroyMixin:
             ) from None
 
 
-class CategoryViewSet(_ProtectedDestroyMixin, viewsets.ModelViewSet[Any]):
+class CategoryViewSet(_StaffWriteMixin, viewsets.ModelViewSet[Any]):
     """Categories with their number of active products; staff write."""
 
     serializer_class = CategorySerializer
@@ -301,7 +322,7 @@ class CategoryViewSet(_ProtectedDestroyMixin, viewsets.ModelViewSet[Any]):
         return Response(get_popular_categories())
 
 
-class TagViewSet(_ProtectedDestroyMixin, viewsets.ModelViewSet[Any]):
+class TagViewSet(_StaffWriteMixin, viewsets.ModelViewSet[Any]):
     """Tags; staff write."""
 
     serializer_class = TagSerializer

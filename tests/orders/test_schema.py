@@ -1,29 +1,12 @@
-"""The OpenAPI schema of the orders API, generated in a subprocess with drf-spectacular on.
-
-drf-spectacular binds annotations when the views are imported, so the schema class has to be
-configured from the start: ``tests.orders.settings_openapi``.
-"""
-
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+"""The OpenAPI schema of the orders API (drf-spectacular, generated in a subprocess)."""
 
 import pytest
-from django.conf import settings
+
+from tests.openapi import generate
 
 pytest.importorskip("drf_spectacular")
 
-ROOT = Path(__file__).resolve().parents[2]
-
 SCRIPT = """
-import json, django
-django.setup()
-from django.urls import reverse
-from drf_spectacular.drainage import GENERATOR_STATS
-from drf_spectacular.generators import SchemaGenerator
-schema = SchemaGenerator().get_schema(request=None, public=True)
 names = {
     "add": ("shopkit-cart-item-list", "post", []),
     "patch": ("shopkit-cart-item-detail", "patch", [1]),
@@ -45,17 +28,7 @@ print(json.dumps({"ops": ops, "components": schema["components"]["schemas"],
 
 @pytest.fixture(scope="module")
 def generated():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.orders.settings_openapi",
-        "SHOPKIT_BASE_SETTINGS": settings.SETTINGS_MODULE,
-    }
-    env.pop("DATABASE_URL", None)  # schema generation needs no database
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return generate(SCRIPT)
 
 
 def body(op):

@@ -1,6 +1,8 @@
 """The lean read paths (values() rows) give exactly DRF's regular output, or step aside."""
 
 import datetime
+import json
+import threading
 from decimal import Decimal
 
 import pytest
@@ -179,3 +181,92 @@ def test_list_ordered_by_an_annotation_of_the_queryset():
     response = view(APIRequestFactory().get("/", {"ordering": "-name_length"}))
     response.render()
     assert [row["name"] for row in response.data["results"]] == ["ccc", "bb", "a"]
+
+
+def test_kept_row_serializer_follows_the_active_timezone(api):
+    # Row serializers are kept between requests: one kept for UTC must not answer for Tokyo.
+    product = make_full_product()
+    bodies = {}
+    for zone in ("UTC", "Asia/Tokyo", "UTC"):
+        with timezone.override(zone):
+            body = api.get(reverse(LIST)).content
+            assert body == plain("list", path=reverse(LIST)).content
+            bodies.setdefault(zone, body)
+            assert body == bodies[zone]
+    detail = api.get(detail_url(product)).json()
+    assert detail["created_at"].endswith("Z")
+    with timezone.override("Asia/Tokyo"):
+        assert api.get(detail_url(product)).json()["created_at"].endswith("+09:00")
+
+
+def test_kept_row_serializer_is_rebuilt_when_settings_change(api, settings):
+    make_full_product(price="12.50")
+    assert isinstance(api.get(reverse(LIST)).json()["results"][0]["price"], str)
+    settings.REST_FRAMEWORK = {"COERCE_DECIMAL_TO_STRING": False}
+    body = api.get(reverse(LIST)).json()
+    assert body["results"][0]["price"] == 12.5
+    assert body == json.loads(plain("list", path=reverse(LIST)).content)
+
+
+def test_row_serializer_prices_discounts_per_call_in_threads():
+    # Each call prices discounts with its own instance: calls from threads must not mix rows.
+    rows = []
+    for i in range(1, 41):
+        rows.append(
+            {
+                "id": i,
+                "name": f"p{i}",
+                "slug": f"p{i}",
+                "description": "",
+                "price": Decimal("100.00"),
+                "stock": 1,
+                "category_id": 1,
+                "category__name": "c",
+                "average_rating": None,
+                "review_count": 0,
+                "is_featured": False,
+                "created_at": timezone.now(),
+                "discount__percent": Decimal(i),
+                "discount__starts_at": None,
+                "discount__ends_at": None,
+                "tags": [],
+            }
+        )
+    expected = [
+        row["discount_price"] for row in ProductSerializer.serialize_rows(rows, tags_read=True)
+    ]
+    assert expected[:3] == ["99.00", "98.00", "97.00"]
+    barrier = threading.Barrier(8)
+    results = []
+
+    def work():
+        barrier.wait()
+        for _ in range(25):
+            out = ProductSerializer.serialize_rows(rows, tags_read=True)
+            results.append([row["discount_price"] for row in out])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 200
+    assert all(result == expected for result in results)
+
+
+def test_prefetch_added_by_a_host_queryset_is_dropped_on_the_row_paths(
+    django_assert_num_queries,
+):
+    class Prefetching(ProductViewSet):
+        def get_queryset(self):
+            return super().get_queryset().prefetch_related("reviews")
+
+    product = make_full_product()
+    factory = APIRequestFactory()
+    with django_assert_num_queries(1):
+        detail = Prefetching.as_view({"get": "retrieve"})(factory.get("/"), pk=str(product.pk))
+        detail.render()
+    with django_assert_num_queries(1):
+        listing = Prefetching.as_view({"get": "list"})(factory.get("/"))
+        listing.render()
+    assert listing.data["results"][0] == detail.data

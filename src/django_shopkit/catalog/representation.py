@@ -25,6 +25,7 @@ from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.dispatch import receiver
+from django.utils import timezone
 from rest_framework import serializers
 
 from django_shopkit.catalog.rows import row_discount_price, row_serializer
@@ -93,12 +94,15 @@ _KNOWN = frozenset(PRODUCT_FIELDS)
 _CONVERTED = frozenset({"price", "average_rating", "created_at"})
 
 _CLASS_PLANS: dict[type, list[PlanEntry]] = {}
+# Row serializers by class and timezone (their datetime converters are bound to it).
+_ROW_SERIALIZERS: dict[tuple[type, Any], Callable[[list[dict[str, Any]]], list[Any]]] = {}
 
 
 @receiver(setting_changed)
 def _clear_plans(**kwargs: Any) -> None:
     # Fields read REST_FRAMEWORK and SHOPKIT_* settings when they are built.
     _CLASS_PLANS.clear()
+    _ROW_SERIALIZERS.clear()
 
 
 # Serializer fields whose to_representation needs neither the request nor other objects.
@@ -315,7 +319,11 @@ class LeanProductMixin:
         rows = list(rows)
         if not tags_read and any(entry.name == "tags" for entry in plan):
             cls._attach_tags(rows)
-        return row_serializer(plan)(rows)
+        key = (cls, timezone.get_current_timezone())
+        serialize = _ROW_SERIALIZERS.get(key)
+        if serialize is None:
+            serialize = _ROW_SERIALIZERS[key] = row_serializer(plan)
+        return serialize(rows)
 
     @classmethod
     def read_rows(cls, queryset: models.QuerySet[Any]) -> list[dict[str, Any]]:

@@ -30,15 +30,19 @@ def row_discount_price(row: dict[str, Any]) -> str | None:
 
 
 def _discount_pricer() -> Getter:
-    """Return a getter of a row's discounted price, for one call of ``serialize_rows``."""
-    # One unsaved instance per call, so a host's overridden is_current()/apply() still decide,
-    # without building a model instance for every discounted row.
-    discount = get_discount_model()()
+    """Return a getter of a row's discounted price, for one call of a row serializer."""
+    # One unsaved instance per call, made at the first discounted row, so a host's overridden
+    # is_current()/apply() still decide, without a model instance for every discounted row;
+    # never shared between calls, since it is mutated per row and calls may run in threads.
+    discount: Any = None
 
     def discounted(row: dict[str, Any]) -> str | None:
+        nonlocal discount
         percent = row["discount__percent"]
         if percent is None:
             return None
+        if discount is None:
+            discount = get_discount_model()()
         discount.percent = percent
         discount.starts_at = row["discount__starts_at"]
         discount.ends_at = row["discount__ends_at"]
@@ -65,12 +69,16 @@ _ROW_KEYS = {
 
 
 def row_serializer(plan: list[PlanEntry]) -> Callable[[list[dict[str, Any]]], list[Any]]:
-    """Return a function serializing rows with ``plan`` (timezone and discounts read now)."""
+    """Return a function serializing rows with ``plan``, in the current timezone.
+
+    The function may be kept and called again (from any thread) while the timezone and the
+    settings stay the same: each call prices discounts with its own discount instance.
+    """
     # Every field is first copied in order (the output's key order), then the converted and
     # computed ones are replaced in place: fewer calls per value than a getter per field.
     keys: list[tuple[str, str]] = []
     columns: list[tuple[str, Getter]] = []
-    computed: list[tuple[str, Getter]] = []
+    computed: list[tuple[str, Getter, bool]] = []
     for entry in plan:
         getter = entry.row
         assert getter is not None
@@ -81,15 +89,17 @@ def row_serializer(plan: list[PlanEntry]) -> Callable[[list[dict[str, Any]]], li
             keys.append((entry.name, _ROW_KEYS[entry.name]))
         else:
             keys.append((entry.name, "id"))  # a placeholder, replaced below
-            computed.append(
-                (entry.name, _discount_pricer() if getter is row_discount_price else getter)
-            )
+            computed.append((entry.name, getter, getter is row_discount_price))
 
     names = [name for name, _key in keys]
     # itemgetter of several keys returns a tuple (of one key, the value itself).
     read: Callable[[dict[str, Any]], Any] = itemgetter(*[key for _name, key in keys], "id")
 
     def serialize(rows: list[dict[str, Any]]) -> list[Any]:
+        getters = [
+            (name, _discount_pricer() if per_call else getter)
+            for name, getter, per_call in computed
+        ]
         result = []
         for row in rows:
             out = dict(zip(names, read(row), strict=False))  # drops the extra id
@@ -97,8 +107,8 @@ def row_serializer(plan: list[PlanEntry]) -> Callable[[list[dict[str, Any]]], li
                 value = out[name]
                 if value is not None:
                     out[name] = convert(value)
-            for name, getter in computed:
-                out[name] = getter(row)
+            for name, compute in getters:
+                out[name] = compute(row)
             result.append(out)
         return result
 

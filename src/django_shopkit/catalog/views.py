@@ -95,6 +95,9 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     search_fields = ["name", "description"]
     ordering_fields = ["price", "created_at", "name", "average_rating"]
     ordering = ["-created_at", "-id"]
+    # True while list/retrieve read plain rows: only the ids are compiled, so the joins and
+    # the prefetch of for_listing() would be cloned for nothing.
+    _reads_rows = False
 
     def get_queryset(self) -> QuerySet[Any]:
         """Return the products this user may see, loaded for serialization.
@@ -111,7 +114,9 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         elif not user.is_staff:
             queryset = queryset.filter(is_active=True)
         # Joins last: every clone after select_related() deep-copies its field tree.
-        result: QuerySet[Any] = queryset if self.action == "reviews" else queryset.for_listing()
+        if self.action == "reviews" or self._reads_rows:
+            return queryset  # type: ignore[no-any-return]
+        result: QuerySet[Any] = queryset.for_listing()
         return result
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -139,7 +144,7 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         serializer_class: Any = self.get_serializer_class()
         if not getattr(serializer_class, "can_serialize_rows", lambda: False)():
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self._rows_queryset()
         fields = serializer_class.row_fields()
         rows = PagedRows(queryset, fields, serializer_class.row_reader(queryset.model, queryset.db))
         window = None
@@ -149,7 +154,7 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
             rows.expect(*window)  # the count then comes with the page's rows: one query
         page = self.paginate_queryset(rows)  # type: ignore[arg-type]
         if page is None:
-            rows_queryset = queryset.prefetch_related(None).values(*fields)
+            rows_queryset = queryset.values(*fields)
             return Response(serializer_class.serialize_rows(rows_queryset))
         data = serializer_class.serialize_rows(page, tags_read=rows.tags_read)
         return self.get_paginated_response(data)
@@ -167,6 +172,16 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
             return super().retrieve(request, *args, **kwargs)
         return Response(data)
 
+    def _rows_queryset(self) -> QuerySet[Any]:
+        """Return the filtered queryset whose ids (or ``values()``) the row paths read."""
+        self._reads_rows = True
+        try:
+            queryset = self.filter_queryset(self.get_queryset())
+        finally:
+            self._reads_rows = False
+        # A host's get_queryset() may still add prefetches: values() rows have nothing to hold.
+        return queryset.prefetch_related(None)
+
     def _retrieve_from_rows(self, request: Request) -> dict[str, Any] | None:
         serializer_class: Any = self.get_serializer_class()
         if (
@@ -179,7 +194,7 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         if lookup_url_kwarg not in self.kwargs:
             return None
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        queryset = self._rows_queryset()
         try:
             product = queryset.filter(**{self.lookup_field: self.kwargs[lookup_url_kwarg]})
             reader = serializer_class.row_reader(queryset.model, queryset.db)

@@ -7,8 +7,8 @@ Run from the repository root (``make bench`` does the same)::
 
 On each database (by default SQLite in memory, then PostgreSQL if it answers at
 ``--postgres-url``, default ``$DATABASE_URL`` or the local server), it creates a scratch
-database (Django's test database machinery; ``shopkit_bench`` on PostgreSQL, dropped at the
-end), builds 5,000 products (20 categories, 200 tags with 3 per product, 0-5 reviews each, a
+database (Django's test database machinery; ``shopkit_bench_<pid>`` on PostgreSQL, dropped at
+the end), builds 5,000 products (20 categories, 200 tags with 3 per product, 0-5 reviews each, a
 fifth discounted) with bulk_create, then times:
 
 * the API product list at 50 per page and the product detail, through the real URL and
@@ -18,7 +18,8 @@ fifth discounted) with bulk_create, then times:
 * the framework floor: an empty DRF ``APIView`` returning ``Response({})`` through the same
   call path (request factory, view, rendering), next to the detail floor: what any DRF
   endpoint costs before it reads a row;
-* the ORM lookup: building ``filter(is_active=True).filter(pk=...)`` and compiling its SQL,
+* the ORM lookup: building ``filter(is_active=True).filter(pk=...).values("pk")`` and
+  compiling its SQL,
   without running it, next to the detail floor: what any detail view that honours
   ``get_queryset()`` costs before the database is asked.
 
@@ -298,6 +299,8 @@ def main():
         "--products", type=int, default=PRODUCTS, help="catalog size (smaller: a quick check)"
     )
     args = parser.parse_args()
+    if args.iterations < 1:
+        parser.error("--iterations must be at least 1")
     if args.products < 100:
         parser.error("--products must be at least 100 (the detail samples 100 products)")
     if args.database == "both":
@@ -307,7 +310,8 @@ def main():
     # The test settings read the database from DATABASE_URL; the scratch database is named by
     # SHOPKIT_TEST_DB_NAME (PostgreSQL) and never the one the URL names.
     os.environ["DATABASE_URL"] = args.postgres_url if args.database == "postgres" else ""
-    os.environ["SHOPKIT_TEST_DB_NAME"] = SCRATCH_DATABASE
+    # Per process, so two runs never share (or drop) each other's scratch database.
+    os.environ["SHOPKIT_TEST_DB_NAME"] = f"{SCRATCH_DATABASE}_{os.getpid()}"
     warnings.simplefilter("ignore")  # deprecation noise from test settings is not measured
     import django
 
@@ -318,7 +322,11 @@ def main():
 
     setup_test_environment()
     settings.DEBUG = False
-    original_name = connection.creation.create_test_db(verbosity=0, serialize=False)
+    named = connection.settings_dict["NAME"]
+    if connection.vendor != "sqlite" and named == connection.creation._get_test_db_name():
+        sys.exit(f"refusing to use {named!r}: it is the database the settings name")
+    # autoclobber: a scratch database of this name can only be a leftover of a killed run.
+    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         return run(args)
     finally:

@@ -270,3 +270,32 @@ def test_prefetch_added_by_a_host_queryset_is_dropped_on_the_row_paths(
         listing = Prefetching.as_view({"get": "list"})(factory.get("/"))
         listing.render()
     assert listing.data["results"][0] == detail.data
+
+
+def test_a_host_for_listing_that_filters_applies_on_the_row_paths(monkeypatch, api):
+    # The row paths skip the stock for_listing() (it only loads relations), not a host's.
+    from django_shopkit.catalog.querysets import ProductQuerySet
+    from django_shopkit.loading import get_product_model
+
+    class HidingQuerySet(ProductQuerySet):
+        def for_listing(self):
+            return super().for_listing().exclude(name__startswith="Hidden")
+
+    product_model = get_product_model()
+    shown, hidden = make_product(name="Shown mug"), make_product(name="Hidden mug")
+    monkeypatch.setattr(product_model.objects, "all", lambda: HidingQuerySet(product_model))
+    assert [row["id"] for row in api.get(reverse(LIST)).json()["results"]] == [shown.pk]
+    assert api.get(detail_url(shown)).status_code == 200
+    assert api.get(detail_url(hidden)).status_code == 404
+
+
+def test_kept_row_serializers_stay_bounded_with_a_new_tzinfo_per_request(api):
+    from zoneinfo import ZoneInfo
+
+    from django_shopkit.catalog import representation
+
+    make_full_product()
+    for _ in range(representation._MAX_ROW_SERIALIZERS + 20):
+        with timezone.override(ZoneInfo.no_cache("Europe/Paris")):
+            assert api.get(reverse(LIST)).status_code == 200
+    assert 0 < len(representation._ROW_SERIALIZERS) <= representation._MAX_ROW_SERIALIZERS

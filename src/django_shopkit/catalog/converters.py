@@ -68,7 +68,7 @@ def _fraction_string(
 def value_converter(field: serializers.Field[Any, Any, Any, Any]) -> Callable[[Any], Any]:
     """Return ``field.to_representation`` for non-null values, with exact shortcuts.
 
-    The timezone is read now: build one per serialization, not one per process.
+    The timezone is read now: keep the result only under a key holding the current timezone.
     """
     if (
         isinstance(field, serializers.DateTimeField)

@@ -96,6 +96,7 @@ _CONVERTED = frozenset({"price", "average_rating", "created_at"})
 _CLASS_PLANS: dict[type, list[PlanEntry]] = {}
 # Row serializers by class and timezone (their datetime converters are bound to it).
 _ROW_SERIALIZERS: dict[tuple[type, Any], Callable[[list[dict[str, Any]]], list[Any]]] = {}
+_MAX_ROW_SERIALIZERS = 128
 
 
 @receiver(setting_changed)
@@ -322,6 +323,9 @@ class LeanProductMixin:
         key = (cls, timezone.get_current_timezone())
         serialize = _ROW_SERIALIZERS.get(key)
         if serialize is None:
+            if len(_ROW_SERIALIZERS) >= _MAX_ROW_SERIALIZERS:
+                # tzinfo objects made per request (ZoneInfo.no_cache) would each add a key.
+                _ROW_SERIALIZERS.clear()
             serialize = _ROW_SERIALIZERS[key] = row_serializer(plan)
         return serialize(rows)
 

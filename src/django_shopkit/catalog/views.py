@@ -36,6 +36,7 @@ from django_shopkit.catalog.filters import (
 )
 from django_shopkit.catalog.pagination import PagedRows, ShopkitPagination
 from django_shopkit.catalog.permissions import IsOwnerOrReadOnly, IsStaffOrReadOnly
+from django_shopkit.catalog.querysets import ProductQuerySet
 from django_shopkit.catalog.schema import extend_schema
 from django_shopkit.catalog.serializers import (
     CategorySerializer,
@@ -96,7 +97,7 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     ordering_fields = ["price", "created_at", "name", "average_rating"]
     ordering = ["-created_at", "-id"]
     # True while list/retrieve read plain rows: only the ids are compiled, so the joins and
-    # the prefetch of for_listing() would be cloned for nothing.
+    # the prefetch of the stock for_listing() would be cloned for nothing.
     _reads_rows = False
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -114,7 +115,10 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         elif not user.is_staff:
             queryset = queryset.filter(is_active=True)
         # Joins last: every clone after select_related() deep-copies its field tree.
-        if self.action == "reviews" or self._reads_rows:
+        if self.action == "reviews":
+            return queryset  # type: ignore[no-any-return]
+        if self._reads_rows and type(queryset).for_listing is ProductQuerySet.for_listing:
+            # The stock for_listing() only loads relations; a host's may also filter.
             return queryset  # type: ignore[no-any-return]
         result: QuerySet[Any] = queryset.for_listing()
         return result

@@ -3,6 +3,9 @@
 import os
 
 import pytest
+from django.core.cache import caches
+
+from tests.factories import make_user
 
 
 def require_service(reason: str) -> None:
@@ -25,8 +28,29 @@ def redis_url():
 
 
 @pytest.fixture
-def postgres(django_db_blocker):
+def postgres():
     from django.db import connection
 
     if connection.vendor != "postgresql":
         require_service("needs PostgreSQL: set DATABASE_URL=postgres://... (pytest -m postgres)")
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    # Cached catalog data and pages are process-wide: no test may see another's. Only caches
+    # already in use are cleared (none is opened, or connected to, just for this).
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return make_user()
+
+
+@pytest.fixture
+def other_user(db):
+    return make_user()

@@ -1,5 +1,6 @@
 """Fixtures of the example project's tests."""
 
+import io
 import os
 
 import pytest
@@ -25,8 +26,12 @@ def _clear_cache():
 
 @pytest.fixture
 def demo_data(db):
-    """Seed the demo shop (a smaller catalog than the default, for speed)."""
-    call_command("seed_demo", products=60, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    """Seed the demo shop (a smaller catalog than the default, for speed).
+
+    ``db`` is transactional for tests marked ``django_db(transaction=True)`` or using
+    ``live_server``, so the browser tests use this fixture too.
+    """
+    call_command("seed_demo", products=60, stdout=io.StringIO())
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

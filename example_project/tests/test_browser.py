@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from django_shopkit.loading import get_category_model, get_order_model, get_product_model
@@ -147,13 +146,8 @@ class Shopper:
         return [li.text for li in self.find_all(".messages li")]
 
 
-@pytest.fixture
-def shop_data(transactional_db):
-    call_command("seed_demo", products=60, stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-
 def test_browse_filter_add_to_cart_change_quantity_check_out_and_pay(
-    browser, live_server, shop_data
+    browser, live_server, demo_data
 ):
     shopper = Shopper(browser, live_server.url)
     Product = get_product_model()

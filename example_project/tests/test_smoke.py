@@ -23,7 +23,7 @@ def test_product_list_page_shows_demo_products(client, demo_data):
     assert newest.name in response.content.decode()
 
 
-def test_api_root_lists_the_endpoints(client, demo_data):
+def test_api_root_lists_the_endpoints(client, db):
     response = client.get(reverse("api-root"), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert "products" in response.json()
@@ -44,7 +44,7 @@ def test_admin_login_works_for_the_demo_staff_user(client, demo_data):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_schema_and_docs_pages(client, demo_data):
+def test_schema_and_docs_pages(client, db):
     schema = client.get(reverse("schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]

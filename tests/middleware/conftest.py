@@ -3,8 +3,8 @@
 import pytest
 from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import AsyncClient, Client
+from django.urls import reverse
 
 ACTIVE_USER = "django_shopkit.middleware.ActiveUserMiddleware"
 REQUEST_LOGGING = "django_shopkit.middleware.RequestLoggingMiddleware"
@@ -37,11 +37,11 @@ class Http:
         self.client.force_login(user)
 
 
+def url(http: Http, name: str) -> str:
+    """Return the sync view ``mw-<name>`` under WSGI and its async twin under ASGI."""
+    return reverse(f"mw-async-{name}" if http.kind == "asgi" else f"mw-{name}")
+
+
 @pytest.fixture(params=["wsgi", "asgi"])
 def http(request):
     return Http(request.param)
-
-
-@pytest.fixture
-def user(db):
-    return get_user_model().objects.create_user(username="shopper", password="secret-pw-1")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_shopkit.conf import settings
 from django_shopkit.middleware import ActiveUserMiddleware
 from django_shopkit.middleware.checks import check_middleware
-from tests.middleware.conftest import ACTIVE_USER_ONLY, BASE_MIDDLEWARE, URLCONF, Http
+from tests.middleware.conftest import ACTIVE_USER_ONLY, BASE_MIDDLEWARE, URLCONF, Http, url
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +45,6 @@ def user_updates(ctx):
         for q in ctx.captured_queries
         if q["sql"].lstrip().upper().startswith("UPDATE") and table in q["sql"]
     ]
-
-
-def url(http, name):
-    """Return the sync view under WSGI and its async twin under ASGI."""
-    return reverse(f"mw-async-{name}" if http.kind == "asgi" else f"mw-{name}")
 
 
 def logged_in(kind, user):

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from django_shopkit.orders.payments import DummyGateway
@@ -7,23 +6,11 @@ from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
-def _isolate():
-    # Gateway ledger and caches are process-wide; no test may see another's.
+def _reset_gateway():
+    # The dummy gateway's ledger is process-wide; no test may see another's charges.
     DummyGateway.reset()
-    for cache in caches.all(initialized_only=True):
-        cache.clear()
     yield
     DummyGateway.reset()
-
-
-@pytest.fixture
-def user(db):
-    return make_user()
-
-
-@pytest.fixture
-def other_user(db):
-    return make_user()
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.text import slugify
 
+from django_shopkit.catalog.cache import invalidate_categories
+from django_shopkit.catalog.services import get_catalog_service
 from django_shopkit.loading import (
     get_category_model,
     get_discount_model,
@@ -78,6 +79,10 @@ class Command(BaseCommand):
         created = self._products(rng(), products, categories, tags, staff)
         reviews = self._reviews(rng())
         discounts = self._discounts(rng())
+        # bulk_create sends no signals, so nothing above refreshed the stored rating figures or
+        # told the catalog cache that products, discounts and category counts changed.
+        get_catalog_service().refresh_ratings()
+        invalidate_categories()  # also invalidates the cached products
         totals = (
             f"{get_category_model().objects.count()} categories, "
             f"{get_tag_model().objects.count()} tags, "
@@ -188,21 +193,6 @@ class Command(BaseCommand):
                 )
         # One review per user and product: reruns hit the unique constraint and skip.
         Review.objects.bulk_create(reviews, ignore_conflicts=True, batch_size=500)
-        # bulk_create sends no signals, so the stored rating figures are refreshed here.
-        stats = {
-            row["product"]: row
-            for row in Review.objects.values("product")
-            .annotate(avg=Avg("rating"), total=Count("pk"))
-            .order_by()
-        }
-        products = list(Product.objects.only("pk", "average_rating", "review_count"))
-        for product in products:
-            row = stats.get(product.pk)
-            product.average_rating = (
-                None if row is None else Decimal(str(row["avg"])).quantize(Decimal("0.01"))
-            )
-            product.review_count = 0 if row is None else row["total"]
-        Product.objects.bulk_update(products, ["average_rating", "review_count"], batch_size=500)
         return Review.objects.count() - before
 
     def _discounts(self, rng):

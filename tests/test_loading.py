@@ -8,7 +8,6 @@ from django.utils.module_loading import import_string
 
 from django_shopkit import loading
 from django_shopkit.catalog.services import CatalogService
-from django_shopkit.checks import ABSTRACT_BASES
 from django_shopkit.conf import MODEL_SETTINGS, settings
 
 #: Setting suffix -> the public helper name, e.g. "CART_ITEM_MODEL" -> "cart_item".
@@ -33,11 +32,12 @@ def test_get_model_returns_the_configured_model(setting):
 
     # The configured string is the explicit setting, or SHOPKIT_MODELS_APP + default class name.
     explicit = getattr(settings, f"SHOPKIT_{setting}")
-    expected = explicit or f"{settings.SHOPKIT_MODELS_APP}.{MODEL_SETTINGS[setting][0]}"
+    default_name = MODEL_SETTINGS[setting].default_name
+    expected = explicit or f"{settings.SHOPKIT_MODELS_APP}.{default_name}"
     assert model_string == expected
     assert model is apps.get_model(expected)
     assert model._meta.label == model_string
-    assert issubclass(model, import_string(ABSTRACT_BASES[setting]))
+    assert issubclass(model, import_string(MODEL_SETTINGS[setting].abstract_path))
     assert not model._meta.abstract
 
 
@@ -89,9 +89,10 @@ def test_installed_app_without_that_model_is_uninstalled_model():
 def test_models_app_derives_every_unset_model_setting():
     unset = {f"SHOPKIT_{name}": None for name in MODEL_SETTINGS}
     with override_settings(SHOPKIT_MODELS_APP="myshop", **unset):
-        for setting, (class_name, _app) in MODEL_SETTINGS.items():
+        for setting, model in MODEL_SETTINGS.items():
             helper = HELPERS[setting]
-            assert getattr(loading, f"get_{helper}_model_string")() == f"myshop.{class_name}"
+            expected = f"myshop.{model.default_name}"
+            assert getattr(loading, f"get_{helper}_model_string")() == expected
 
 
 def test_explicit_model_setting_wins_over_models_app():
@@ -148,5 +149,5 @@ def test_get_class_with_bad_path_names_the_setting_and_the_value():
     ):
         loading.get_class("CATALOG_SERVICE")
     assert str(excinfo.value).startswith(
-        "SHOPKIT_CATALOG_SERVICE = 'nope.services.Missing' could not be imported"
+        "SHOPKIT_CATALOG_SERVICE = 'nope.services.Missing' cannot be imported"
     )

@@ -19,22 +19,8 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from django_shopkit.conf import MODEL_SETTINGS, SETTING_TYPES, settings
-from django_shopkit.loading import get_model_string
-
-#: Model setting -> dotted path of the abstract base its model must subclass.
-ABSTRACT_BASES: dict[str, str] = {
-    "CATEGORY_MODEL": "django_shopkit.catalog.abstract_models.AbstractCategory",
-    "TAG_MODEL": "django_shopkit.catalog.abstract_models.AbstractTag",
-    "PRODUCT_MODEL": "django_shopkit.catalog.abstract_models.AbstractProduct",
-    "REVIEW_MODEL": "django_shopkit.catalog.abstract_models.AbstractReview",
-    "DISCOUNT_MODEL": "django_shopkit.catalog.abstract_models.AbstractDiscount",
-    "CART_MODEL": "django_shopkit.orders.abstract_models.AbstractCart",
-    "CART_ITEM_MODEL": "django_shopkit.orders.abstract_models.AbstractCartItem",
-    "ORDER_MODEL": "django_shopkit.orders.abstract_models.AbstractOrder",
-    "ORDER_ITEM_MODEL": "django_shopkit.orders.abstract_models.AbstractOrderItem",
-    "PAYMENT_MODEL": "django_shopkit.orders.abstract_models.AbstractPayment",
-}
+from django_shopkit.conf import MODELS, SETTING_TYPES, settings
+from django_shopkit.loading import get_class, get_model, get_model_string
 
 #: Settings holding a dotted path to a class, and the app that needs each.
 CLASS_SETTINGS: dict[str, str] = {
@@ -67,11 +53,11 @@ def check_settings(
         if not apps.is_installed(app_name) or not isinstance(path, str):
             continue
         try:
-            import_string(path)
-        except ImportError as exc:
+            get_class(name)
+        except ImproperlyConfigured as exc:
             errors.append(
                 checks.Error(
-                    f"SHOPKIT_{name} = {path!r} cannot be imported: {exc}",
+                    str(exc),
                     hint="Give the dotted path of a class, e.g. 'myshop.services.MyService'.",
                     id="shopkit.E005",
                 )
@@ -84,8 +70,9 @@ def check_models(
 ) -> list[checks.CheckMessage]:
     """Report model settings that are missing, malformed, uninstalled or of the wrong class."""
     errors: list[checks.CheckMessage] = []
-    for name, (class_name, app_name) in MODEL_SETTINGS.items():
-        if not apps.is_installed(app_name):
+    for spec in MODELS:
+        name = spec.setting
+        if not apps.is_installed(spec.app_name):
             continue
         try:
             value = get_model_string(name)
@@ -94,25 +81,26 @@ def check_models(
                 checks.Error(
                     str(exc),
                     hint=(
-                        f"Set SHOPKIT_{name} = 'yourapp.{class_name}' or SHOPKIT_MODELS_APP = "
-                        "'yourapp'; 'manage.py shopkit_startapp' writes such an app."
+                        f"Set SHOPKIT_{name} = 'yourapp.{spec.default_name}' or "
+                        "SHOPKIT_MODELS_APP = 'yourapp'; 'manage.py shopkit_startapp' writes such "
+                        "an app."
                     ),
                     id="shopkit.E001",
                 )
             )
             continue
         try:
-            model = apps.get_model(value)
-        except LookupError:
+            model = get_model(name)
+        except ImproperlyConfigured as exc:
             errors.append(
                 checks.Error(
-                    f"SHOPKIT_{name} refers to model {value!r} that has not been installed.",
+                    str(exc),
                     hint=f"Add the app that defines {value!r} to INSTALLED_APPS.",
                     id="shopkit.E002",
                 )
             )
             continue
-        base = import_string(ABSTRACT_BASES[name])
+        base = import_string(spec.abstract_path)
         if not issubclass(model, base):
             errors.append(
                 checks.Error(

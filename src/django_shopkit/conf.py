@@ -8,62 +8,84 @@ code reads ``settings.SHOPKIT_<NAME>`` and always finds a value.
 
 from __future__ import annotations
 
+import typing
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from appconf import AppConf
 from django.conf import LazySettings
 from django.conf import settings as django_settings
 
-__all__ = ["MODEL_SETTINGS", "SETTING_TYPES", "ShopkitConf", "settings"]
+__all__ = ["MODELS", "MODEL_SETTINGS", "SETTING_TYPES", "ModelSpec", "ShopkitConf", "settings"]
 
-#: Model setting suffix -> (default class name, app that uses the model).
-MODEL_SETTINGS: dict[str, tuple[str, str]] = {
-    "CATEGORY_MODEL": ("Category", "django_shopkit.catalog"),
-    "TAG_MODEL": ("Tag", "django_shopkit.catalog"),
-    "PRODUCT_MODEL": ("Product", "django_shopkit.catalog"),
-    "REVIEW_MODEL": ("Review", "django_shopkit.catalog"),
-    "DISCOUNT_MODEL": ("Discount", "django_shopkit.catalog"),
-    "CART_MODEL": ("Cart", "django_shopkit.orders"),
-    "CART_ITEM_MODEL": ("CartItem", "django_shopkit.orders"),
-    "ORDER_MODEL": ("Order", "django_shopkit.orders"),
-    "ORDER_ITEM_MODEL": ("OrderItem", "django_shopkit.orders"),
-    "PAYMENT_MODEL": ("Payment", "django_shopkit.orders"),
-}
 
-_STR_OR_NONE = (str, type(None))
-_PATHS = (list, tuple)
+@dataclass(frozen=True)
+class ModelSpec:
+    """One shopkit model the host supplies: its setting, default class name and home app."""
 
-#: Setting suffix -> accepted Python type(s); checked by the ``shopkit.E004`` system check.
-SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
-    "MODELS_APP": _STR_OR_NONE,
-    **dict.fromkeys(MODEL_SETTINGS, _STR_OR_NONE),
-    "CURRENCY": str,
-    "CURRENCY_DECIMAL_PLACES": int,
-    "PAGE_SIZE": int,
-    "MAX_PAGE_SIZE": int,
-    "MAX_LINE_QUANTITY": int,
-    "CACHE_ALIAS": str,
-    "CACHE_KEY_PREFIX": str,
-    "FEATURED_CACHE_TIMEOUT": int,
-    "CATEGORY_CACHE_TIMEOUT": int,
-    "PAGE_CACHE_TIMEOUT": int,
-    "SIDEBAR_CACHE_TIMEOUT": int,
-    "FEATURED_LIMIT": int,
-    "POPULAR_CATEGORIES_LIMIT": int,
-    "ACTIVE_USER_FIELD": str,
-    "ACTIVE_USER_INTERVAL": int,
-    "REQUEST_LOG_LOGGER": str,
-    "REQUEST_LOG_SKIP_PATHS": _PATHS,
-    "REQUEST_ID_HEADER": str,
-    "REQUEST_ID_MAX_LENGTH": int,
-    "PAYMENT_GATEWAY": str,
-    "CATALOG_SERVICE": str,
-    "CART_SERVICE": str,
-    "ORDER_SERVICE": str,
-    "SEND_ORDER_EMAILS": bool,
-    "ORDER_EMAIL_FROM": _STR_OR_NONE,
-    "ORDER_EMAIL_SUBJECT_PREFIX": str,
-}
+    #: Setting suffix, e.g. ``"CART_ITEM_MODEL"``.
+    setting: str
+    #: Default class name, used with ``SHOPKIT_MODELS_APP`` and by ``shopkit_startapp``.
+    default_name: str
+    #: Library app that uses the model: ``"catalog"`` or ``"orders"``.
+    app: str
+    #: Docstring of the class ``shopkit_startapp`` generates.
+    description: str
+    #: Setting of the model whose shopkit admin edits this one inline; such a model has no
+    #: ``ModelAdmin`` of its own.
+    inline_in: str | None = None
+
+    @property
+    def app_name(self) -> str:
+        """Return the library app's module path, e.g. ``"django_shopkit.orders"``."""
+        return f"django_shopkit.{self.app}"
+
+    @property
+    def abstract(self) -> str:
+        """Return the class name of the abstract base, e.g. ``"AbstractCartItem"``."""
+        return f"Abstract{self.default_name}"
+
+    @property
+    def abstract_path(self) -> str:
+        """Return the dotted path of the abstract base the host's model must subclass."""
+        return f"{self.app_name}.abstract_models.{self.abstract}"
+
+    @property
+    def admin_path(self) -> str | None:
+        """Return the dotted path of shopkit's ``ModelAdmin``, or ``None`` if edited inline."""
+        if self.inline_in:
+            return None
+        return f"{self.app_name}.admin.{self.default_name}Admin"
+
+
+#: Every shopkit model, in dependency order (a model only refers to models above it).
+MODELS: tuple[ModelSpec, ...] = (
+    ModelSpec("CATEGORY_MODEL", "Category", "catalog", "A product category."),
+    ModelSpec("TAG_MODEL", "Tag", "catalog", "A free label on products."),
+    ModelSpec("PRODUCT_MODEL", "Product", "catalog", "A product."),
+    ModelSpec("REVIEW_MODEL", "Review", "catalog", "A customer's review of a product."),
+    ModelSpec("DISCOUNT_MODEL", "Discount", "catalog", "A percentage off one product."),
+    ModelSpec("CART_MODEL", "Cart", "orders", "A shopping cart."),
+    ModelSpec(
+        "CART_ITEM_MODEL",
+        "CartItem",
+        "orders",
+        "One product line of a cart.",
+        inline_in="CART_MODEL",
+    ),
+    ModelSpec("ORDER_MODEL", "Order", "orders", "A placed order."),
+    ModelSpec(
+        "ORDER_ITEM_MODEL",
+        "OrderItem",
+        "orders",
+        "One product line of an order.",
+        inline_in="ORDER_MODEL",
+    ),
+    ModelSpec("PAYMENT_MODEL", "Payment", "orders", "A payment attempt on an order."),
+)
+
+#: Model setting suffix -> its model.
+MODEL_SETTINGS: dict[str, ModelSpec] = {model.setting: model for model in MODELS}
 
 
 class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
@@ -151,6 +173,22 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
 
     class Meta:
         prefix = "shopkit"
+
+
+def _accepted_types(hint: Any) -> type | tuple[type, ...]:
+    """Return the type(s) ``isinstance`` accepts for a setting annotated ``hint``."""
+    if typing.get_origin(hint) is tuple:
+        # Settings modules write sequences as lists as often as tuples; both work.
+        return (list, tuple)
+    # ``str | None`` -> (str, NoneType); a plain class has no arguments.
+    return typing.get_args(hint) or cast("type", hint)
+
+
+#: Setting suffix -> accepted Python type(s), from ``ShopkitConf``'s annotations; checked by the
+#: ``shopkit.E004`` system check.
+SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
+    name: _accepted_types(hint) for name, hint in typing.get_type_hints(ShopkitConf).items()
+}
 
 
 if TYPE_CHECKING:

@@ -71,6 +71,7 @@ def get_model_string(setting: str) -> str:
     """
     if setting not in MODEL_SETTINGS:
         raise ValueError(f"Unknown shopkit model setting {setting!r}.")
+    default_name = MODEL_SETTINGS[setting].default_name
     full_name = f"SHOPKIT_{setting}"
     value = getattr(settings, full_name, None)
     if value is None:
@@ -78,14 +79,14 @@ def get_model_string(setting: str) -> str:
         if not app_label:
             raise ImproperlyConfigured(
                 f"{full_name} is not set. Set it to the host app's concrete model, e.g. "
-                f"'shop.{MODEL_SETTINGS[setting][0]}', or set SHOPKIT_MODELS_APP to the app "
+                f"'shop.{default_name}', or set SHOPKIT_MODELS_APP to the app "
                 "label that holds every shopkit model."
             )
         if not isinstance(app_label, str) or "." in app_label:
             raise ImproperlyConfigured(
                 f"SHOPKIT_MODELS_APP must be an app label such as 'shop', not {app_label!r}."
             )
-        value = f"{app_label}.{MODEL_SETTINGS[setting][0]}"
+        value = f"{app_label}.{default_name}"
     if not isinstance(value, str) or value.count(".") != 1 or not all(value.split(".")):
         raise ImproperlyConfigured(
             f"{full_name} must be of the form 'app_label.ModelName', not {value!r}."
@@ -218,7 +219,7 @@ def get_class(setting: str) -> Any:
     try:
         return import_string(path)
     except ImportError as exc:
-        raise ImproperlyConfigured(f"{full_name} = {path!r} could not be imported: {exc}") from exc
+        raise ImproperlyConfigured(f"{full_name} = {path!r} cannot be imported: {exc}") from exc
 
 
 @receiver(setting_changed)

@@ -2,34 +2,60 @@
 
 The routers of the installed shopkit apps are merged into one ``DefaultRouter`` so the API root
 lists every endpoint. Hosts that mount only part use ``django_shopkit.catalog.urls`` or
-``django_shopkit.orders.urls`` instead.
+``django_shopkit.orders.urls`` instead; hosts that replace a ViewSet call
+:func:`api_urlpatterns`.
 """
 
-from typing import Any
+from collections.abc import Mapping
 
 from django.apps import apps
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import DefaultRouter
+from rest_framework.viewsets import ViewSetMixin
 
 from django_shopkit.catalog.urls import router as catalog_router
 
-router = DefaultRouter()
-urlpatterns: list[URLPattern | URLResolver] = []
-# Basename -> ViewSet that replaces the catalog's one when another app extends it.
-_replacements: dict[str, Any] = {}
+__all__ = ["api_urlpatterns", "router", "urlpatterns"]
+
+#: ``(prefix, ViewSet, basename)`` of every installed shopkit ViewSet, in API root order.
+_registry = list(catalog_router.registry)
+#: The API views outside the routers (cart, checkout); they come before the router's patterns.
+_plain_urlpatterns: list[URLPattern | URLResolver] = []
 
 if apps.is_installed("django_shopkit.orders"):
+    from django_shopkit.orders import urls as orders_urls
     from django_shopkit.orders.purchase import PurchaseProductViewSet
-    from django_shopkit.orders.urls import extra_urlpatterns as orders_urlpatterns
-    from django_shopkit.orders.urls import router as orders_router
 
-    _replacements["shopkit-product"] = PurchaseProductViewSet
-    urlpatterns += orders_urlpatterns
+    # The product ViewSet gains the purchase action, which needs the orders app.
+    _registry = [
+        (prefix, PurchaseProductViewSet if basename == "shopkit-product" else viewset, basename)
+        for prefix, viewset, basename in _registry
+    ]
+    _registry += orders_urls.router.registry
+    _plain_urlpatterns += orders_urls.extra_urlpatterns
 
-for prefix, viewset, basename in catalog_router.registry:
-    router.register(prefix, _replacements.get(basename, viewset), basename=basename)
-if apps.is_installed("django_shopkit.orders"):
-    for prefix, viewset, basename in orders_router.registry:
-        router.register(prefix, viewset, basename=basename)
 
-urlpatterns += router.urls
+def _build_router(viewsets: Mapping[str, type[ViewSetMixin]]) -> DefaultRouter:
+    """Return a router of every shopkit ViewSet, those in ``viewsets`` replaced by basename."""
+    new_router = DefaultRouter()
+    for prefix, viewset, basename in _registry:
+        new_router.register(prefix, viewsets.get(basename, viewset), basename=basename)
+    return new_router
+
+
+def api_urlpatterns(
+    viewsets: Mapping[str, type[ViewSetMixin]] | None = None,
+) -> list[URLPattern | URLResolver]:
+    """Return the whole API's URL patterns with the ViewSets in ``viewsets`` swapped in.
+
+    ``viewsets`` maps a basename, such as ``"shopkit-product"``, to the ViewSet registered in
+    its place; every path, URL name and the API root stay as shopkit defines them.
+    """
+    unknown = set(viewsets or ()) - {basename for _, _, basename in _registry}
+    if unknown:
+        raise ValueError(f"No shopkit ViewSet is registered under {sorted(unknown)}.")
+    return [*_plain_urlpatterns, *_build_router(viewsets or {}).urls]
+
+
+router = _build_router({})
+urlpatterns: list[URLPattern | URLResolver] = [*_plain_urlpatterns, *router.urls]

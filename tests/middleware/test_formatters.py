@@ -13,9 +13,10 @@ import pytest
 from django.conf import settings
 
 from django_shopkit.middleware.formatters import JsonFormatter
-from django_shopkit.middleware.request_logging import RECORD_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The attributes docs/middleware.rst lists for each record.
+RECORD_FIELDS = {"method", "path", "status", "duration_ms", "user_id", "request_id"}
 
 
 def make_record(**extra):
@@ -91,7 +92,7 @@ def test_documented_logging_config_emits_json(formatter):
     )
 
     ok, boom = (json.loads(line) for line in result.stdout.splitlines())
-    assert set(RECORD_FIELDS) <= set(ok)
+    assert set(ok) >= RECORD_FIELDS
     assert ok["request_id"] == "json-1"
     assert ok["status"] == 200
     level = "level" if formatter == "stdlib" else "levelname"

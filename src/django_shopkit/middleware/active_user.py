@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, MiddlewareNotUsed
 from django.db import models
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
+from django.utils.deprecation import MiddlewareMixin
 
 from django_shopkit.conf import settings
 from django_shopkit.middleware.utils import loaded_user
@@ -37,7 +37,7 @@ def get_active_user_field() -> models.DateTimeField[Any, Any] | None:
     return field if isinstance(field, models.DateTimeField) else None
 
 
-class ActiveUserMiddleware:
+class ActiveUserMiddleware(MiddlewareMixin):
     """Write the user's last-active time with one ``UPDATE``, at most once per interval.
 
     Place it after ``django.contrib.auth.middleware.AuthenticationMiddleware``. The work is done
@@ -47,9 +47,6 @@ class ActiveUserMiddleware:
     the middleware takes itself out of the chain (``MiddlewareNotUsed``; check
     ``shopkit.W010``).
     """
-
-    sync_capable = True
-    async_capable = True
 
     def __init__(
         self,
@@ -65,12 +62,10 @@ class ActiveUserMiddleware:
         self.field_name: str = field.name
         self.attname: str = field.attname
         self.user_model = get_user_model()
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(self.get_response)
-        if self.async_mode:
-            # Tell Django this instance is a coroutine function, so an ASGI chain makes no
-            # thread hop around it.
-            markcoroutinefunction(self)
+        # Sets async_mode and, in an async chain, marks the instance a coroutine function so
+        # Django makes no thread hop around it; __call__ and __acall__ below replace the
+        # mixin's process_request/process_response dispatch.
+        super().__init__(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         """Run the view, then record the user's activity if it is due."""
@@ -90,13 +85,10 @@ class ActiveUserMiddleware:
         """Async version of ``__call__``: async ORM and ``request.auser()``, no thread hop."""
         response = await cast("Awaitable[HttpResponseBase]", self.get_response(request))
         user = loaded_user(request)
-        if user is None:
-            auser = getattr(request, "auser", None)
-            if auser is not None:
-                user = await auser()
-            elif hasattr(request, "user"):
-                # An authentication middleware without auser(): load the user off the loop.
-                user = await sync_to_async(_is_authenticated_user, thread_sensitive=True)(request)
+        # AuthenticationMiddleware sets request.auser next to the lazy request.user; without it
+        # (check shopkit.E010) there is no user to record.
+        if user is None and hasattr(request, "auser"):
+            user = await request.auser()
         due = self.due(user)
         if due is not None:
             now, cutoff = due
@@ -138,9 +130,3 @@ class ActiveUserMiddleware:
             models.Q(**{f"{name}__lte": cutoff}) | models.Q(**{f"{name}__isnull": True}),
             pk=user.pk,
         )
-
-
-def _is_authenticated_user(request: HttpRequest) -> Any:
-    """Return ``request.user`` with the lazy object resolved."""
-    user = request.user
-    return user if user.is_authenticated else None

@@ -8,35 +8,57 @@ made; it is stored on ``request.request_id`` and sent back in the same response 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any, cast
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.encoding import escape_uri_path
 
 from django_shopkit.conf import settings
 from django_shopkit.middleware.utils import loaded_user
 
-__all__ = ["RECORD_FIELDS", "REQUEST_ID_PATTERN", "RequestLoggingMiddleware"]
+__all__ = ["REQUEST_ID_PATTERN", "RequestLoggingMiddleware"]
 
 #: Characters accepted in an incoming request id: enough for UUIDs, hex, and the dotted or
 #: colon-separated ids of load balancers and tracing systems; never spaces or control
 #: characters, which would let a client forge log lines.
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]+")
 
-#: Names of the attributes each record carries (none clashes with a ``LogRecord`` attribute).
-RECORD_FIELDS = ("method", "path", "status", "duration_ms", "user_id", "request_id")
-
 # Where process_exception() leaves the view's exception for the 500 record.
 _EXCEPTION_ATTR = "_shopkit_exception"
 
 
-class RequestLoggingMiddleware:
+# Both are read on every request; the settings only change under override_settings, which
+# clears them (below).
+@functools.cache
+def _skip_prefixes() -> tuple[str, ...]:
+    """Return ``SHOPKIT_REQUEST_LOG_SKIP_PATHS`` as the tuple ``str.startswith`` takes."""
+    return tuple(settings.SHOPKIT_REQUEST_LOG_SKIP_PATHS)
+
+
+@functools.cache
+def _logger() -> logging.Logger:
+    """Return the logger named by ``SHOPKIT_REQUEST_LOG_LOGGER``."""
+    return logging.getLogger(settings.SHOPKIT_REQUEST_LOG_LOGGER)
+
+
+@receiver(setting_changed)
+def _clear_setting_caches(*, setting: str, **kwargs: Any) -> None:
+    if setting == "SHOPKIT_REQUEST_LOG_SKIP_PATHS":
+        _skip_prefixes.cache_clear()
+    elif setting == "SHOPKIT_REQUEST_LOG_LOGGER":
+        _logger.cache_clear()
+
+
+class RequestLoggingMiddleware(MiddlewareMixin):
     """Log each request once, with its request id, and echo the id in the response.
 
     Level: ``INFO`` below 400, ``WARNING`` for 4xx, ``ERROR`` for 5xx. Put it first in
@@ -44,20 +66,9 @@ class RequestLoggingMiddleware:
     Subclasses may override ``get_request_id()``, ``should_log()`` and ``get_level()``.
     """
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(
-        self,
-        get_response: Callable[[HttpRequest], HttpResponseBase]
-        | Callable[[HttpRequest], Awaitable[HttpResponseBase]],
-    ) -> None:
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(self.get_response)
-        if self.async_mode:
-            # Tell Django this instance is a coroutine function, so an ASGI chain makes no
-            # thread hop around it.
-            markcoroutinefunction(self)
+    # MiddlewareMixin.__init__ sets async_mode and, in an async chain, marks the instance a
+    # coroutine function so Django makes no thread hop around it; __call__ and __acall__ below
+    # replace the mixin's process_request/process_response dispatch.
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         """Assign the request id, run the rest of the chain, log the outcome."""
@@ -114,7 +125,7 @@ class RequestLoggingMiddleware:
 
         ``path_info`` is used, so prefixes do not depend on where the site is mounted.
         """
-        return not request.path_info.startswith(tuple(settings.SHOPKIT_REQUEST_LOG_SKIP_PATHS))
+        return not request.path_info.startswith(_skip_prefixes())
 
     def get_level(self, status: int) -> int:
         """Return the log level for a response status."""
@@ -140,7 +151,7 @@ class RequestLoggingMiddleware:
         if not self.should_log(request):
             return
         level = self.get_level(status)
-        logger = logging.getLogger(settings.SHOPKIT_REQUEST_LOG_LOGGER)
+        logger = _logger()
         if not logger.isEnabledFor(level):
             return
         duration_ms = round((time.perf_counter() - start) * 1000, 2)

@@ -10,14 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from django_shopkit.management.scaffold import (
-    MODELS,
-    AppSpec,
-    available_admin_class,
-    default_admin_models,
-    is_identifier,
-    render_files,
-)
+from django_shopkit.conf import MODELS
+from django_shopkit.management.scaffold import AppSpec, is_identifier, render_files
 
 #: Apps the generated app needs, in the order they belong in ``INSTALLED_APPS``.
 REQUIRED_APPS = (
@@ -81,17 +75,11 @@ class Command(BaseCommand):
             label=name,
             class_names=self._class_names(options["class_name"]),
         )
-        admin_classes = {model.setting: available_admin_class(model) for model in MODELS}
-        for relative, content in render_files(spec, admin_classes).items():
+        for relative, content in render_files(spec).items():
             path = target / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"Created app '{spec.module}' in {target}"))
-        if default_admin_models(admin_classes):
-            self.stdout.write(
-                "Some models use Django's default ModelAdmin (see admin.py): this shopkit version "
-                "ships no admin class for them."
-            )
         self.stdout.write(self._next_steps(spec))
 
     def _validate_name(self, name: str) -> None:

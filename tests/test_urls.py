@@ -1,0 +1,53 @@
+"""``django_shopkit.urls``: one API include, and ``api_urlpatterns()`` to swap a ViewSet."""
+
+import pytest
+
+from django_shopkit import urls as shopkit_urls
+from django_shopkit.orders.purchase import PurchaseProductViewSet
+from django_shopkit.urls import api_urlpatterns
+
+
+class SpecialProductViewSet(PurchaseProductViewSet):
+    """A host's product ViewSet, swapped in by basename."""
+
+
+def _routes(patterns):
+    """Return each pattern's path, name and view class (``None`` for the API root)."""
+    return [
+        (str(p.pattern), p.name, getattr(p.callback, "cls", None) or p.callback.view_class)
+        for p in patterns
+    ]
+
+
+def test_products_get_the_purchase_action_with_the_orders_app():
+    registry = {basename: viewset for _, viewset, basename in shopkit_urls.router.registry}
+    assert registry["shopkit-product"] is PurchaseProductViewSet
+
+
+def test_plain_views_come_before_the_router():
+    names = [p.name for p in shopkit_urls.urlpatterns]
+    assert names[:2] == ["shopkit-cart", "shopkit-checkout"]
+    assert names[-1] == "api-root"
+
+
+def test_api_urlpatterns_without_viewsets_is_the_include():
+    assert _routes(api_urlpatterns()) == _routes(shopkit_urls.urlpatterns)
+
+
+def test_api_urlpatterns_swaps_one_viewset_and_keeps_every_path_and_name():
+    default = _routes(shopkit_urls.urlpatterns)
+    swapped = _routes(api_urlpatterns({"shopkit-product": SpecialProductViewSet}))
+
+    assert [(path, name) for path, name, _ in swapped] == [
+        (path, name) for path, name, _ in default
+    ]
+    for (path, name, view), (_, _, default_view) in zip(swapped, default, strict=True):
+        if name.startswith("shopkit-product-"):
+            assert view is SpecialProductViewSet, path
+        else:
+            assert view is default_view, path
+
+
+def test_api_urlpatterns_rejects_an_unknown_basename():
+    with pytest.raises(ValueError, match="'shopkit-produkt'"):
+        api_urlpatterns({"shopkit-produkt": SpecialProductViewSet})

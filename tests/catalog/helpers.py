@@ -1,8 +1,15 @@
 """Helpers shared by the catalog API tests."""
 
-from django.urls import reverse
+import datetime
 
-from tests.factories import make_discount, make_product, make_review, make_tag
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory
+
+from django_shopkit.catalog.serializers import ProductSerializer
+from django_shopkit.catalog.views import ProductViewSet
+from tests.factories import make_category, make_discount, make_product, make_review, make_tag
 
 LIST = "shopkit-product-list"
 DETAIL = "shopkit-product-detail"
@@ -23,3 +30,55 @@ def make_full_product(**kwargs):
     make_review(product, rating=5)
     make_discount(product, percent="20")
     return product
+
+
+class PlainSerializer(ProductSerializer):
+    """DRF's regular ModelSerializer path: the reference output."""
+
+    def to_representation(self, instance):
+        return serializers.ModelSerializer.to_representation(self, instance)
+
+
+class PlainViewSet(ProductViewSet):
+    serializer_class = PlainSerializer
+
+
+def plain(action, params=None, path="/", **kwargs):
+    """Return the rendered response of ``PlainViewSet``'s ``action`` (the reference)."""
+    view = PlainViewSet.as_view({"get": action})
+    response = view(APIRequestFactory().get(path, params or {}), **kwargs)
+    response.render()
+    return response
+
+
+def varied_products():
+    """Products with current, expired, future and fractional discounts, tags and ratings."""
+    now = timezone.now()
+    mugs = make_category("Mugs")
+    red, blue = make_tag("red"), make_tag("blue")
+    current = make_full_product(name="Red mug", price="12.50", category=mugs)
+    current.tags.add(red)
+    expired = make_product(name="Blue plate", price="7.05", tags=[blue, red])
+    make_discount(expired, percent="33.33", ends_at=now - datetime.timedelta(days=1))
+    future = make_product(name="Green mug", price="0.99", category=mugs)
+    make_discount(future, percent="50", starts_at=now + datetime.timedelta(days=1))
+    odd = make_product(name="Odd bowl", price="19.99", tags=["zeta", "alpha"])
+    make_discount(odd, percent="12.5")
+    make_review(odd, rating=1)
+    return [current, expired, future, odd]
+
+
+class Extended(ProductSerializer):
+    """A host serializer adding a computed field: it takes DRF's regular path."""
+
+    shout = serializers.SerializerMethodField()
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "shout"]
+
+    def get_shout(self, obj):
+        return obj.name.upper()
+
+
+class ExtendedViewSet(ProductViewSet):
+    serializer_class = Extended

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIRequestFactory
 
-from django_shopkit.catalog.serializers import ProductSerializer
-from tests.catalog.helpers import names
+from tests.catalog.helpers import ExtendedViewSet, names
 from tests.factories import (
     make_product,
     make_review,
@@ -80,23 +80,6 @@ def test_reviews_of_unknown_or_hidden_product_are_404(api, user):
 
 
 def test_featured_uses_the_viewsets_serializer(api):
-    from rest_framework import serializers
-    from rest_framework.test import APIRequestFactory
-
-    from django_shopkit.catalog.views import ProductViewSet
-
-    class Extended(ProductSerializer):
-        shout = serializers.SerializerMethodField()
-
-        class Meta(ProductSerializer.Meta):
-            fields = [*ProductSerializer.Meta.fields, "shout"]
-
-        def get_shout(self, obj):
-            return obj.name.upper()
-
-    class ExtendedViewSet(ProductViewSet):
-        serializer_class = Extended
-
     make_product(name="Star", is_featured=True)
     plain = api.get(reverse("shopkit-product-featured")).json()
     assert "shout" not in plain[0]

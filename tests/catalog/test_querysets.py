@@ -138,6 +138,16 @@ def test_create_with_tags_numbers_colliding_slugs():
     assert sorted(t.slug for t in tags) == ["c-2", "c-3"]
 
 
+def test_get_or_create_tags_makes_the_slugs_save_would():
+    long_name, symbols = " ".join(["word"] * 12), "!!!"  # the name column holds 60 characters
+    made = [tag.slug for tag in get_or_create_tags([long_name, symbols])]
+    max_length = get_tag_model()._meta.get_field("slug").max_length
+    assert all(len(slug) <= max_length for slug in made)
+    get_tag_model().objects.filter(slug__in=made).delete()
+    assert made == [make_tag(long_name).slug, make_tag(symbols).slug]
+    assert made[1] == "item"
+
+
 def test_create_with_tags_rolls_back_on_error():
     with pytest.raises(IntegrityError), transaction.atomic():
         products().create_with_tags("Broken", Decimal("-1"), ["t"], category=make_category())

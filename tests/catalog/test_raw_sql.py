@@ -12,8 +12,7 @@ from django_shopkit.catalog.converters import value_converter
 from django_shopkit.catalog.serializers import ProductSerializer
 from django_shopkit.catalog.views import ProductViewSet
 from django_shopkit.loading import get_product_model
-from tests.catalog.helpers import LIST, make_full_product
-from tests.catalog.test_read_paths import PlainViewSet, plain, varied_products
+from tests.catalog.helpers import LIST, PlainViewSet, make_full_product, plain, varied_products
 from tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db

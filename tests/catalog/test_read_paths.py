@@ -13,47 +13,13 @@ from rest_framework.permissions import BasePermission
 from rest_framework.test import APIRequestFactory
 
 from django_shopkit.catalog.converters import value_converter
-from django_shopkit.catalog.representation import _joined_tag_ordering
 from django_shopkit.catalog.serializers import ProductSerializer
+from django_shopkit.catalog.sql_parts import tag_ordering
 from django_shopkit.catalog.views import ProductViewSet
-from tests.catalog.helpers import LIST, detail_url, make_full_product
-from tests.factories import make_category, make_discount, make_product, make_review, make_tag
+from tests.catalog.helpers import LIST, detail_url, make_full_product, plain, varied_products
+from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
-
-
-class PlainSerializer(ProductSerializer):
-    """DRF's regular ModelSerializer path: the reference output."""
-
-    def to_representation(self, instance):
-        return serializers.ModelSerializer.to_representation(self, instance)
-
-
-class PlainViewSet(ProductViewSet):
-    serializer_class = PlainSerializer
-
-
-def plain(action, params=None, path="/", **kwargs):
-    view = PlainViewSet.as_view({"get": action})
-    response = view(APIRequestFactory().get(path, params or {}), **kwargs)
-    response.render()
-    return response
-
-
-def varied_products():
-    now = timezone.now()
-    mugs = make_category("Mugs")
-    red, blue = make_tag("red"), make_tag("blue")
-    current = make_full_product(name="Red mug", price="12.50", category=mugs)
-    current.tags.add(red)
-    expired = make_product(name="Blue plate", price="7.05", tags=[blue, red])
-    make_discount(expired, percent="33.33", ends_at=now - datetime.timedelta(days=1))
-    future = make_product(name="Green mug", price="0.99", category=mugs)
-    make_discount(future, percent="50", starts_at=now + datetime.timedelta(days=1))
-    odd = make_product(name="Odd bowl", price="19.99", tags=["zeta", "alpha"])
-    make_discount(odd, percent="12.5")
-    make_review(odd, rating=1)
-    return [current, expired, future, odd]
 
 
 @pytest.mark.parametrize(
@@ -140,8 +106,8 @@ def test_detail_lists_every_tag_when_the_queryset_joins_tags(django_assert_num_q
     assert response.data["tags"] == ["amber", "blue", "red"]
 
 
-def test_tag_ordering_is_joined_from_the_tag_model():
-    assert _joined_tag_ordering() == ["tags__name"]
+def test_tag_ordering_is_read_from_the_tag_model():
+    assert tag_ordering() == ["name"]
 
 
 def test_decimal_converter_matches_drf():

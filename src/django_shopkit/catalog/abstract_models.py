@@ -28,6 +28,7 @@ from django_shopkit.loading import (
 from django_shopkit.money import quantize
 
 __all__ = [
+    "REVIEW_EXISTS_MESSAGE",
     "AbstractCategory",
     "AbstractDiscount",
     "AbstractProduct",
@@ -37,6 +38,9 @@ __all__ = [
 ]
 
 _SLUG_RETRIES = 3
+
+#: The error of a second review of one product by one user (the unique constraint's).
+REVIEW_EXISTS_MESSAGE = _("You have already reviewed this product.")
 
 
 class SluggedModel(models.Model):
@@ -206,7 +210,7 @@ class AbstractReview(models.Model):
             models.UniqueConstraint(
                 fields=["product", "user"],
                 name="%(app_label)s_%(class)s_one_per_user",
-                violation_error_message=_("You have already reviewed this product."),
+                violation_error_message=REVIEW_EXISTS_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=models.Q(rating__gte=1, rating__lte=5),

@@ -15,8 +15,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from django_shopkit.loading import (
     get_category_model,
@@ -103,10 +101,6 @@ class DiscountAdmin(_ModelAdmin):
     list_select_related = ["product"]
     search_fields = ["product__name"]
     raw_id_fields = ["product"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        """Return the discounts with their products joined."""
-        return super().get_queryset(request).select_related("product")
 
 
 def register_catalog_admin(site: admin.AdminSite | None = None) -> None:

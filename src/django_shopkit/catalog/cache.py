@@ -14,9 +14,9 @@ from typing import Any
 
 from django.core.cache import BaseCache, caches
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
+from django_shopkit.catalog.querysets import with_product_count
 from django_shopkit.conf import settings
 from django_shopkit.loading import get_category_model, get_product_model
 
@@ -146,10 +146,7 @@ def get_popular_categories() -> list[dict[str, Any]]:
     data: list[dict[str, Any]] | None = cache.get(key)
     if data is None:
         rows = (
-            get_category_model()
-            ._default_manager.annotate(
-                product_count=Count("products", filter=Q(products__is_active=True))
-            )
+            with_product_count(get_category_model()._default_manager.all())
             .filter(product_count__gt=0)
             .order_by("-product_count", "name", "pk")
             .values("id", "name", "slug", "product_count")[:limit]

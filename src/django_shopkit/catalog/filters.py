@@ -89,11 +89,10 @@ class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(pk__in=tagged)
 
     def filter_in_stock(
-        self, queryset: models.QuerySet[Any], name: str, value: bool | None
+        self, queryset: models.QuerySet[Any], name: str, value: bool
     ) -> models.QuerySet[Any]:
         """Keep products in stock (``true``) or sold out (``false``)."""
-        if value is None:
-            return queryset
+        # django-filter calls a method filter only with a value (None means no filter).
         return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
 
 
@@ -136,6 +135,6 @@ class ProductOrderingFilter(OrderingFilter):
             else:
                 result.append(term)
         names = {term.lstrip("-") for term in ordering if isinstance(term, str)}
-        if not names & {"id", "pk", "-id", "-pk"}:
+        if not names & {"id", "pk"}:
             result.append("-pk")
         return result

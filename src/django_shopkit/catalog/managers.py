@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
-from django.utils.text import slugify
 
+from django_shopkit.catalog.slugs import numbered_slug, slug_base
 from django_shopkit.loading import get_tag_model
 
 if TYPE_CHECKING:
@@ -33,18 +33,18 @@ def get_or_create_tags(names: Iterable[str]) -> list[AbstractTag]:
     found = {tag.name: tag for tag in tag_model._default_manager.filter(name__in=wanted)}
     missing = [name for name in wanted if name not in found]
     if missing:
+        # The slugs save() would give: same stem, length and numbering (see unique_slug).
+        max_length = getattr(tag_model._meta.get_field("slug"), "max_length", None)
+        bases = {name: slug_base(name, max_length) for name in missing}
         taken = set(
-            tag_model._default_manager.filter(
-                slug__in=[slugify(name) or "tag" for name in missing]
-            ).values_list("slug", flat=True)
+            tag_model._default_manager.filter(slug__in=set(bases.values())).values_list(
+                "slug", flat=True
+            )
         )
         new_tags = []
         for name in missing:
-            base = slugify(name) or "tag"
-            slug, n = base, 2
             # Two names can slugify alike ("C++" and "C"): number the later ones.
-            while slug in taken:
-                slug, n = f"{base}-{n}", n + 1
+            slug = numbered_slug(bases[name], taken)
             taken.add(slug)
             new_tags.append(tag_model(name=name, slug=slug))
         tag_model._default_manager.bulk_create(new_tags, ignore_conflicts=True)

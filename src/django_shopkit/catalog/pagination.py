@@ -55,7 +55,8 @@ class PagedRows:
     queryset's ordering may need its own annotations. Given a
     :class:`~django_shopkit.catalog.sql.RowReader`, the page is read with its tags in one
     hand-written query instead, when the reader can (then :attr:`tags_read` is true). Django's
-    paginator counts with :meth:`count`.
+    paginator counts with :meth:`count`. Pass a queryset without prefetches
+    (``prefetch_related(None)``): its ``values()`` rows have no objects to prefetch into.
     """
 
     ordered = True
@@ -89,9 +90,6 @@ class PagedRows:
                 return total
         return self.reader.count(ids)
 
-    def __len__(self) -> int:
-        return self.count()
-
     def _ids(self) -> Ids | None:
         # Compiled once for the count and the page.
         if self.reader is not None and not self._compiled:
@@ -108,8 +106,8 @@ class PagedRows:
                 # The paginator's slice ends at the window's end or at the count: the rows read.
                 return self._read[1]
             return self.reader.read(compiled, start, index.stop)
-        # values() rows have no related objects to prefetch.
-        queryset = self.queryset.prefetch_related(None)
+        # The view's queryset has no prefetches left (values() rows have nothing to hold).
+        queryset = self.queryset
         query = queryset.query
         ids: Any = queryset.values("pk")[index]
         if not connections[queryset.db].features.allow_sliced_subqueries_with_in:

@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 __all__ = ["IsOwnerOrReadOnly", "IsStaffOrReadOnly"]
 
 
-class IsOwnerOrReadOnly(BasePermission):
+class IsOwnerOrReadOnly(IsAuthenticatedOrReadOnly):
     """Let anyone read; let signed-in users create; let the owner or staff change an object.
 
-    The owner is the object's ``owner_field`` (``created_by`` by default); override the
-    attribute in a subclass for models that name it differently.
+    ``has_permission`` is DRF's :class:`IsAuthenticatedOrReadOnly`'s. The owner is the
+    object's ``owner_field`` (``created_by`` by default); override the attribute in a subclass
+    for models that name it differently.
     """
 
     owner_field = "created_by"
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        """Allow reads to anyone and writes to authenticated users."""
-        return request.method in SAFE_METHODS or bool(
-            request.user and request.user.is_authenticated
-        )
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
         """Allow reads to anyone and writes to the object's owner or to staff."""

@@ -1,7 +1,8 @@
-"""Chainable product queries: ``Product.objects.active().for_listing()``.
+"""Chainable product queries: ``Product.objects.active().for_listing()``; category counts.
 
 Every method returns a new queryset, so hosts combine them freely and may subclass
 :class:`ProductQuerySet` (or mix its methods into their own queryset) to add more.
+:func:`with_product_count` annotates any category queryset with its active products.
 """
 
 from __future__ import annotations
@@ -11,12 +12,29 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import models
 from django.db.models import Avg, Count, Q
 
+from django_shopkit.loading import get_category_model
+
 if TYPE_CHECKING:
     from django_shopkit.catalog.abstract_models import AbstractProduct
 
-__all__ = ["ProductQuerySet"]
+__all__ = ["ProductQuerySet", "categories_with_product_count", "with_product_count"]
 
 _M = TypeVar("_M", bound="AbstractProduct")
+
+
+def with_product_count(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Annotate each category with ``product_count``, its number of active products."""
+    annotated: models.QuerySet[Any] = queryset.annotate(
+        product_count=Count("products", filter=Q(products__is_active=True))
+    )
+    return annotated
+
+
+def categories_with_product_count() -> models.QuerySet[Any]:
+    """Return all categories with ``product_count``, by position, name and id."""
+    categories = get_category_model()._default_manager.all()
+    # Django drops Meta.ordering from aggregate queries; pagination needs an order.
+    return with_product_count(categories).order_by("position", "name", "pk")
 
 
 class ProductQuerySet(models.QuerySet[_M]):

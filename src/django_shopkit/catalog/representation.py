@@ -23,13 +23,13 @@ from typing import Any, NamedTuple
 from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
-from django.db.models.constants import LOOKUP_SEP
 from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import serializers
 
-from django_shopkit.catalog.rows import row_discount_price, row_serializer
+from django_shopkit.catalog.rows import DISCOUNT_PRICE, row_serializer
 from django_shopkit.catalog.sql import RowReader, get_row_reader
+from django_shopkit.catalog.sql_parts import tag_ordering
 from django_shopkit.loading import get_tag_model
 
 __all__ = ["PRODUCT_FIELDS", "ROW_FIELDS", "LeanProductMixin"]
@@ -42,9 +42,11 @@ class PlanEntry(NamedTuple):
 
     name: str
     fast: Getter | None
-    row: Getter | None
+    #: The ``values()`` key the row path copies (``DISCOUNT_PRICE``: computed from the
+    #: discount's keys); None when rows cannot give this field, which disables the row path.
+    row: str | None
     field: serializers.Field[Any, Any, Any, Any]
-    #: True when ``row`` is ``field.to_representation(row[name])`` (``None`` kept).
+    #: True when the row value goes through ``field.to_representation`` (``None`` kept).
     column: bool = False
 
 
@@ -122,8 +124,8 @@ _SIMPLE_FIELDS = (
 
 def _model_field_getters(
     model: type[models.Model], name: str, field: serializers.Field[Any, Any, Any, Any]
-) -> tuple[Getter | None, Getter | None]:
-    """Return getters for a plain column a subclass lists in ``Meta.fields`` (e.g. ``sku``)."""
+) -> tuple[Getter | None, str | None]:
+    """Return the getter and row key of a plain column a subclass lists (e.g. ``sku``)."""
     try:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:
@@ -136,29 +138,10 @@ def _model_field_getters(
     def from_value(value: Any) -> Any:
         return None if value is None else field.to_representation(value)
 
-    return (lambda o: from_value(getattr(o, name)), lambda r: from_value(r[name]))
+    return (lambda o: from_value(getattr(o, name)), name)
 
 
 _TAG_NAME = "tags__name"
-
-
-def _joined_tag_ordering() -> list[str] | None:
-    """Return the tag model's default ordering as seen from products, or None.
-
-    None when a join cannot give what the tag manager gives: a manager that filters, or an
-    ordering that is not plain field names.
-    """
-    tag_model: Any = get_tag_model()
-    manager = tag_model._default_manager
-    if type(manager).get_queryset is not models.Manager.get_queryset:
-        return None
-    ordering: list[str] = []
-    for term in tag_model._meta.ordering:
-        if not isinstance(term, str) or term == "?" or LOOKUP_SEP in term:
-            return None
-        name = term.lstrip("-")
-        ordering.append(("-" if term.startswith("-") else "") + f"tags__{name}")
-    return ordering
 
 
 def _joins_tags(queryset: models.QuerySet[Any]) -> bool:
@@ -180,20 +163,21 @@ class LeanProductMixin:
     _declared_fields: Any
     get_discount_price: Callable[[Any], str | None]
 
-    def _getters(self) -> dict[str, tuple[Getter, Getter]]:
+    def _getters(self) -> dict[str, tuple[Getter, str]]:
+        # Each known field's instance getter and the values() key its row value is read from.
         fields = self.fields
-        getters: dict[str, tuple[Getter, Getter]] = {
-            "id": (lambda o: o.pk, lambda r: r["id"]),
-            "name": (lambda o: o.name, lambda r: r["name"]),
-            "slug": (lambda o: o.slug, lambda r: r["slug"]),
-            "description": (lambda o: o.description, lambda r: r["description"]),
-            "stock": (lambda o: o.stock, lambda r: r["stock"]),
-            "review_count": (lambda o: o.review_count, lambda r: r["review_count"]),
-            "is_featured": (lambda o: o.is_featured, lambda r: r["is_featured"]),
-            "category": (lambda o: o.category_id, lambda r: r["category_id"]),
-            "category_name": (lambda o: o.category.name, lambda r: r["category__name"]),
-            "tags": (lambda o: [t.name for t in o.tags.all()], lambda r: r["tags"]),
-            "discount_price": (self.get_discount_price, row_discount_price),
+        getters: dict[str, tuple[Getter, str]] = {
+            "id": (lambda o: o.pk, "id"),
+            "name": (lambda o: o.name, "name"),
+            "slug": (lambda o: o.slug, "slug"),
+            "description": (lambda o: o.description, "description"),
+            "stock": (lambda o: o.stock, "stock"),
+            "review_count": (lambda o: o.review_count, "review_count"),
+            "is_featured": (lambda o: o.is_featured, "is_featured"),
+            "category": (lambda o: o.category_id, "category_id"),
+            "category_name": (lambda o: o.category.name, "category__name"),
+            "tags": (lambda o: [t.name for t in o.tags.all()], "tags"),
+            "discount_price": (self.get_discount_price, DISCOUNT_PRICE),
         }
         price, rating, created = (
             fields.get("price"),
@@ -201,25 +185,18 @@ class LeanProductMixin:
             fields.get("created_at"),
         )
         if isinstance(price, serializers.DecimalField):
-            getters["price"] = (
-                lambda o: price.to_representation(o.price),
-                lambda r: price.to_representation(r["price"]),
-            )
+            getters["price"] = (lambda o: price.to_representation(o.price), "price")
         if isinstance(rating, serializers.DecimalField):
             getters["average_rating"] = (
                 lambda o: (
                     None if o.average_rating is None else rating.to_representation(o.average_rating)
                 ),
-                lambda r: (
-                    None
-                    if r["average_rating"] is None
-                    else rating.to_representation(r["average_rating"])
-                ),
+                "average_rating",
             )
         if isinstance(created, serializers.DateTimeField):
             getters["created_at"] = (
                 lambda o: created.to_representation(o.created_at),
-                lambda r: created.to_representation(r["created_at"]),
+                "created_at",
             )
         return getters
 
@@ -233,7 +210,7 @@ class LeanProductMixin:
         model = getattr(getattr(self, "Meta", None), "model", None)
         for field in self._readable_fields:
             name = field.field_name or ""
-            pair: tuple[Getter | None, Getter | None] = getters.get(name, (None, None))
+            pair: tuple[Getter | None, str | None] = getters.get(name, (None, None))
             if name not in getters and name not in declared and model is not None:
                 pair = _model_field_getters(model, name, field)
             # A field a subclass declares anew, or points elsewhere, takes DRF's path.
@@ -338,7 +315,7 @@ class LeanProductMixin:
         ``serialize_rows(rows, tags_read=True)``. Call only when :meth:`can_serialize_rows`.
         """
         fields = cls.row_fields()
-        tag_order = _joined_tag_ordering()
+        tag_order = tag_ordering()
         if tag_order is None:
             rows = list(queryset.values(*fields))
             cls._attach_tags(rows)
@@ -347,7 +324,12 @@ class LeanProductMixin:
             # values() would reuse the filter's join and read only the matching tags.
             queryset = queryset.model._base_manager.filter(pk__in=queryset.values("pk"))
         products: dict[Any, dict[str, Any]] = {}
-        for row in queryset.values(*fields, _TAG_NAME).order_by(*tag_order):
+        # The tag model's ordering, seen from the products: "-name" is "-tags__name".
+        joined_order = [
+            ("-" if term.startswith("-") else "") + f"tags__{term.lstrip('-')}"
+            for term in tag_order
+        ]
+        for row in queryset.values(*fields, _TAG_NAME).order_by(*joined_order):
             name = row.pop(_TAG_NAME)
             product = products.get(row["id"])
             if product is None:

@@ -18,15 +18,13 @@ from django_shopkit.loading import get_discount_model
 if TYPE_CHECKING:
     from django_shopkit.catalog.representation import PlanEntry
 
-__all__ = ["row_discount_price", "row_serializer"]
+__all__ = ["DISCOUNT_PRICE", "row_serializer"]
 
 Getter = Callable[[Any], Any]
 
 
-def row_discount_price(row: dict[str, Any]) -> str | None:
-    """Return a row's discounted price (the plan's marker: each serialization makes its own)."""
-    price: str | None = _discount_pricer()(row)
-    return price
+#: A plan entry's ``row`` for ``discount_price``: computed per row by the discount model.
+DISCOUNT_PRICE = "discount_price"
 
 
 def _discount_pricer() -> Getter:
@@ -53,21 +51,6 @@ def _discount_pricer() -> Getter:
     return discounted
 
 
-# The known fields a row carries as is, by the key of their value in a values() row.
-_ROW_KEYS = {
-    "id": "id",
-    "name": "name",
-    "slug": "slug",
-    "description": "description",
-    "stock": "stock",
-    "review_count": "review_count",
-    "is_featured": "is_featured",
-    "category": "category_id",
-    "category_name": "category__name",
-    "tags": "tags",
-}
-
-
 def row_serializer(plan: list[PlanEntry]) -> Callable[[list[dict[str, Any]]], list[Any]]:
     """Return a function serializing rows with ``plan``, in the current timezone.
 
@@ -78,28 +61,23 @@ def row_serializer(plan: list[PlanEntry]) -> Callable[[list[dict[str, Any]]], li
     # computed ones are replaced in place: fewer calls per value than a getter per field.
     keys: list[tuple[str, str]] = []
     columns: list[tuple[str, Getter]] = []
-    computed: list[tuple[str, Getter, bool]] = []
+    discounted: list[str] = []
     for entry in plan:
-        getter = entry.row
-        assert getter is not None
-        if entry.column:
-            keys.append((entry.name, entry.name))
-            columns.append((entry.name, value_converter(entry.field)))
-        elif entry.name in _ROW_KEYS:
-            keys.append((entry.name, _ROW_KEYS[entry.name]))
-        else:
+        assert entry.row is not None
+        if entry.row == DISCOUNT_PRICE:
             keys.append((entry.name, "id"))  # a placeholder, replaced below
-            computed.append((entry.name, getter, getter is row_discount_price))
+            discounted.append(entry.name)
+            continue
+        keys.append((entry.name, entry.row))
+        if entry.column:
+            columns.append((entry.name, value_converter(entry.field)))
 
     names = [name for name, _key in keys]
     # itemgetter of several keys returns a tuple (of one key, the value itself).
     read: Callable[[dict[str, Any]], Any] = itemgetter(*[key for _name, key in keys], "id")
 
     def serialize(rows: list[dict[str, Any]]) -> list[Any]:
-        getters = [
-            (name, _discount_pricer() if per_call else getter)
-            for name, getter, per_call in computed
-        ]
+        getters = [(name, _discount_pricer()) for name in discounted]
         result = []
         for row in rows:
             out = dict(zip(names, read(row), strict=False))  # drops the extra id

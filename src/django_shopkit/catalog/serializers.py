@@ -85,12 +85,6 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
     expensive products.
     """
 
-    price = serializers.DecimalField(
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        error_messages={"min_value": _("Price cannot be negative.")},
-    )
     tags = _TagSlugField(many=True, required=False, slug_field="slug")
 
     #: Above this price, ``high_value_max_stock`` applies; ``None`` disables the rule.
@@ -110,13 +104,14 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
             "is_active",
             "is_featured",
         ]
-        # ``stock`` is built from the model field, so its bounds are the database column's
-        # (a number past them is a 400, not an integer overflow in the database).
+        # ``price`` and ``stock`` are built from the model fields, so their digits and bounds
+        # are the database column's (a number past them is a 400, not a database error).
         extra_kwargs = {
+            "price": {"error_messages": {"min_value": _("Price cannot be negative.")}},
             "stock": {
                 "required": False,
                 "error_messages": {"min_value": _("Stock cannot be negative.")},
-            }
+            },
         }
 
     def _current(self, attrs: dict[str, Any], name: str) -> Any:
@@ -221,16 +216,3 @@ class ReviewSerializer(serializers.ModelSerializer[Any]):
                 }
             }
         }
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """Refuse a second review of the same product by the same user."""
-        product, request = self.context.get("product"), self.context.get("request")
-        if self.instance is None and product is not None and request is not None:
-            exists = (
-                get_review_model()
-                ._default_manager.filter(product=product, user=request.user)
-                .exists()
-            )
-            if exists:
-                raise serializers.ValidationError(_("You have already reviewed this product."))
-        return attrs

@@ -24,13 +24,12 @@ from django_shopkit.loading import (
 __all__ = ["connect_handlers"]
 
 
-def product_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    """Invalidate cached products and categories (counts) after a product is saved or deleted."""
-    invalidate_categories()
+def category_data_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    """Invalidate cached categories and products after a product or category changes.
 
-
-def category_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    """Invalidate cached categories and the products showing a category's name."""
+    A product counts in its category's ``product_count``; a category's name shows in its
+    products' data.
+    """
     invalidate_categories()
 
 
@@ -64,8 +63,8 @@ def connect_handlers() -> None:
         # The shopkit system checks report the misconfiguration with a precise message.
         return
     receivers = [
-        (product, product_changed),
-        (category, category_changed),
+        (product, category_data_changed),
+        (category, category_data_changed),
         (tag, product_data_changed),
         (discount, product_data_changed),
         (review, review_changed),

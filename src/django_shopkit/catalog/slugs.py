@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from django.db import models
 from django.utils.text import slugify
+
+__all__ = ["numbered_slug", "slug_base", "unique_slug"]
+
+# Room left for a "-NNNNNN" suffix, so a numbered slug still fits the column.
+_SUFFIX_ROOM = 7
+
+
+def slug_base(value: str, max_length: int | None) -> str:
+    """Return ``value`` slugified and cut to leave room for a suffix; ``item`` if empty."""
+    return slugify(value)[: (max_length or 50) - _SUFFIX_ROOM].strip("-") or "item"
+
+
+def numbered_slug(base: str, taken: Container[str]) -> str:
+    """Return ``base``, or the first of ``base-2``, ``base-3``... that is not ``taken``."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
 
 
 def unique_slug(instance: models.Model, value: str, field_name: str = "slug") -> str:
@@ -13,18 +35,11 @@ def unique_slug(instance: models.Model, value: str, field_name: str = "slug") ->
     taken slugs with that stem, instead of one query per attempt.
     """
     field = instance._meta.get_field(field_name)
-    max_length: int = getattr(field, "max_length", None) or 50
-    # Leave room for a "-NNNNNN" suffix so the result always fits the column.
-    base = slugify(value)[: max_length - 7].strip("-") or "item"
+    base = slug_base(value, getattr(field, "max_length", None))
     model = type(instance)
     taken = set(
         model._default_manager.filter(**{f"{field_name}__startswith": base})
         .exclude(pk=instance.pk)
         .values_list(field_name, flat=True)
     )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return numbered_slug(base, taken)

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 
 from django_shopkit.loading import get_tag_model
 
-__all__ = ["join_clause", "own_column", "tag_parts"]
+__all__ = ["join_clause", "own_column", "tag_ordering", "tag_parts"]
 
 
 def own_column(model: type[models.Model], name: str) -> models.Field[Any, Any] | None:
@@ -53,23 +54,39 @@ def join_clause(
     return None
 
 
+def tag_ordering() -> list[str] | None:
+    """Return the tag model's default ordering when a join can follow it, or None.
+
+    None when a join cannot give what the tag manager gives: a manager that filters, or an
+    ordering that is not plain field names of the tag model.
+    """
+    tag_model: Any = get_tag_model()
+    manager = tag_model._default_manager
+    if type(manager).get_queryset is not models.Manager.get_queryset:
+        return None
+    ordering = list(tag_model._meta.ordering)
+    if any(not isinstance(t, str) or t == "?" or LOOKUP_SEP in t for t in ordering):
+        return None
+    return ordering
+
+
 def tag_parts(
     model: type[models.Model], qn: Callable[[str], str], table: str
 ) -> tuple[str, str, models.Field[Any, Any]] | None:
     """Return the tag joins, the tag ORDER BY and the tag name field, or None."""
-    from django_shopkit.catalog.representation import _joined_tag_ordering
-
-    ordering = _joined_tag_ordering()
+    ordering = tag_ordering()
     tag_model: Any = get_tag_model()
     m2m: Any = model._meta.get_field("tags")
     if not ordering or m2m.related_model is not tag_model or tag_model._meta.parents:
         return None
     name_field = own_column(tag_model, "name")
+    if name_field is None:
+        return None
     terms = []
     for term in ordering:
         descending = term.startswith("-")
-        field = own_column(tag_model, term.lstrip("-")[len("tags__") :])
-        if field is None or name_field is None:
+        field = own_column(tag_model, term.lstrip("-"))
+        if field is None:
             return None
         column: Any = field.column
         terms.append(f"{qn('sk_t')}.{qn(column)}" + (" DESC" if descending else " ASC"))
@@ -83,5 +100,4 @@ def tag_parts(
         f" LEFT OUTER JOIN {qn(tag_model._meta.db_table)} {t}"
         f" ON ({t}.{qn(tag_key.column)} = {pt}.{qn(m2m.m2m_reverse_name())})"
     )
-    assert name_field is not None
     return joins, ", ".join(terms), name_field

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from django_shopkit.catalog.cache import CATEGORIES, get_version
-from django_shopkit.catalog.views import category_queryset
+from django_shopkit.catalog.querysets import categories_with_product_count
 from django_shopkit.conf import settings
 from django_shopkit.loading import get_category_model, get_product_model
 
@@ -33,7 +33,7 @@ class CategorySidebarMixin:
         """Add the sidebar's categories, cache version, timeout, cache alias and currency."""
         context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
         context.update(
-            sidebar_categories=category_queryset(),
+            sidebar_categories=categories_with_product_count(),
             sidebar_version=get_version(CATEGORIES),
             sidebar_timeout=settings.SHOPKIT_SIDEBAR_CACHE_TIMEOUT,
             shopkit_cache_alias=settings.SHOPKIT_CACHE_ALIAS,
@@ -61,8 +61,9 @@ class ProductListView(CategorySidebarMixin, ListView):  # type: ignore[type-arg]
         return slug
 
     def get_queryset(self) -> QuerySet[Any]:
-        """Return the active products, filtered by the ``category`` slug if given."""
-        queryset = get_product_model().objects.active().for_listing()
+        """Return the active products with their discounts, filtered by ``category`` slug."""
+        # The list shows name, slug and (discounted) price: no category join, no tag prefetch.
+        queryset = get_product_model().objects.active().with_discount()
         slug = self.category_slug()
         if slug:
             queryset = queryset.filter(category__slug=slug)

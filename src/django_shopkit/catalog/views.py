@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, ProtectedError, Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status, viewsets
@@ -27,7 +27,9 @@ from rest_framework.permissions import (
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from django_shopkit.catalog.abstract_models import REVIEW_EXISTS_MESSAGE
 from django_shopkit.catalog.cache import get_featured_products, get_popular_categories
 from django_shopkit.catalog.filters import (
     ProductFilter,
@@ -36,7 +38,7 @@ from django_shopkit.catalog.filters import (
 )
 from django_shopkit.catalog.pagination import PagedRows, ShopkitPagination
 from django_shopkit.catalog.permissions import IsOwnerOrReadOnly, IsStaffOrReadOnly
-from django_shopkit.catalog.querysets import ProductQuerySet
+from django_shopkit.catalog.querysets import ProductQuerySet, categories_with_product_count
 from django_shopkit.catalog.schema import extend_schema
 from django_shopkit.catalog.serializers import (
     CategorySerializer,
@@ -47,7 +49,6 @@ from django_shopkit.catalog.serializers import (
     TagSerializer,
 )
 from django_shopkit.loading import (
-    get_category_model,
     get_product_model,
     get_review_model,
     get_tag_model,
@@ -56,16 +57,8 @@ from django_shopkit.loading import (
 __all__ = ["CategoryViewSet", "ProductViewSet", "TagViewSet", "category_queryset"]
 
 
-def category_queryset() -> QuerySet[Any]:
-    """Return all categories annotated with ``product_count`` (active products only)."""
-    return (
-        get_category_model()
-        ._default_manager.annotate(
-            product_count=Count("products", filter=Q(products__is_active=True))
-        )
-        # Django drops Meta.ordering from aggregate queries; pagination needs an order.
-        .order_by("position", "name", "pk")
-    )
+# The public name this module always exported; the query lives with the other querysets.
+category_queryset = categories_with_product_count
 
 
 _LIST_ONLY_BACKENDS = (DjangoFilterBackend, SearchFilter, ProductOrderingFilter)
@@ -285,9 +278,10 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
             with transaction.atomic():
                 serializer.save(product=product, user=request.user)
         except IntegrityError:
-            # Two requests raced past the validator; the unique constraint decided.
+            # The unique constraint on (product, user) decides, race-free and without a
+            # query of its own; the savepoint keeps the request's transaction usable.
             raise serializers.ValidationError(
-                _("You have already reviewed this product.")
+                {api_settings.NON_FIELD_ERRORS_KEY: [str(REVIEW_EXISTS_MESSAGE)]}
             ) from None
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
@@ -332,7 +326,7 @@ class CategoryViewSet(_StaffWriteMixin, viewsets.ModelViewSet[Any]):
 
     def get_queryset(self) -> QuerySet[Any]:
         """Return the categories annotated with ``product_count``."""
-        return category_queryset()
+        return categories_with_product_count()
 
     @extend_schema(responses=PopularCategorySerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None)

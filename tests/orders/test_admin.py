@@ -110,6 +110,23 @@ def test_changelist_queries_are_constant_and_change_page_renders(client, staff, 
 
 
 @pytest.mark.urls("tests.orders.admin_urls")
+def test_change_page_queries_do_not_grow_with_lines(client, staff, user):
+    client.force_login(staff)
+
+    def count(order):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(admin_url("change", order.pk))
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    one, _html = count(place_order(user, (make_product(), 1)))
+    products = [make_product(name=f"Line product {n}") for n in range(5)]
+    five, html = count(place_order(user, *[(p, 1) for p in products]))
+    assert five == one  # the read-only product column is joined, not read per line
+    assert all(p.name in html for p in products)
+
+
+@pytest.mark.urls("tests.orders.admin_urls")
 def test_cancel_action_from_the_changelist(client, staff, user):
     client.force_login(staff)
     product = make_product(stock=3)

@@ -259,6 +259,23 @@ def test_order_list_and_detail_query_counts_are_constant(api, user, django_asser
         assert len(api.get(order_url(order)).json()["items"]) == 2
 
 
+PAY_QUERIES = 12
+CANCEL_QUERIES = 14
+
+
+def test_pay_and_cancel_query_counts(api, user, django_assert_num_queries):
+    # get_object without prefetching, the service's queries, then one re-read of the order
+    # with its lines and payments (2 queries): nothing is prefetched only to be dropped.
+    order = place_order(user, (make_product(), 1), (make_product(), 1))
+    with django_assert_num_queries(PAY_QUERIES):
+        paid = api.post(order_url(order, "pay"), {"token": "tok_ok"}).json()
+    assert (paid["status"], len(paid["items"]), len(paid["payments"])) == ("paid", 2, 1)
+    order = place_order(user, (make_product(), 1), (make_product(), 1))
+    with django_assert_num_queries(CANCEL_QUERIES):
+        cancelled = api.post(order_url(order, "cancel")).json()
+    assert (cancelled["status"], len(cancelled["items"])) == ("cancelled", 2)
+
+
 def get_order_service_pay(order):
     from django_shopkit.orders.services import get_order_service
 
@@ -328,6 +345,8 @@ def test_purchase_requires_login_and_honours_the_key(api, user):
     headers = {"Idempotency-Key": "buy-1"}
     first = api.post(url, {"quantity": 1}, format="json", headers=headers)
     second = api.post(url, {"quantity": 1}, format="json", headers=headers)
+    # A replay answers like checkout's: 200 with the order the key created.
+    assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
     assert reload(product).stock == 4
     assert Decimal(first.json()["total"]) == product.price

@@ -6,6 +6,7 @@ from django.test import override_settings
 from django_shopkit.loading import get_cart_item_model, get_cart_model
 from django_shopkit.orders.cart import CartService
 from django_shopkit.orders.exceptions import InvalidQuantity, ProductUnavailable
+from django_shopkit.orders.serializers import CartItemSerializer
 from django_shopkit.orders.services import get_cart_service
 from tests.factories import make_discount, make_product
 from tests.orders.helpers import fill_cart
@@ -92,11 +93,30 @@ def test_totals_apply_current_discounts_only(user):
     discounted = make_product(price="19.99")
     make_discount(discounted, percent="25")
     cart = fill_cart(user, (plain, 2), (discounted, 1))
-    totals = get_cart_service().totals(get_cart_service().lines(cart))
+    service = get_cart_service()
+    items = list(service.lines(cart))
+    prices = service.price_lines(items)
+    assert [item.line_price for item in items] == prices  # set on each line, in order
+    assert [(p.original_unit_price, p.unit_price, p.quantity) for p in prices] == [
+        (Decimal("10.00"), Decimal("10.00"), 2),
+        (Decimal("19.99"), Decimal("14.99"), 1),
+    ]
+    totals = service.totals(prices)
     assert totals.subtotal == Decimal("39.99")
     assert totals.discount_total == Decimal("5.00")  # 19.99 * 0.25 = 4.9975 -> 5.00
     assert totals.total == Decimal("34.99")
     assert totals.quantity == 3
+
+
+def test_a_line_whose_quantity_changed_after_pricing_is_priced_again(user):
+    product = make_product(price="2.00", stock=9)
+    cart = fill_cart(user, (product, 1))
+    service = get_cart_service()
+    (item,) = service.lines(cart)
+    service.price_lines([item])
+    service.set_quantity(item, 3)
+    data = CartItemSerializer(item).data
+    assert (data["quantity"], data["unit_price"], data["line_total"]) == (3, "2.00", "6.00")
 
 
 def test_get_cart_service_honours_the_setting():

@@ -1,8 +1,11 @@
+from datetime import timedelta
 from decimal import Decimal
+from typing import ClassVar
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from django_shopkit.catalog.services import OutOfStock
 from django_shopkit.loading import get_order_item_model, get_order_model, get_product_model
@@ -13,10 +16,13 @@ from django_shopkit.orders.exceptions import (
     InsufficientStock,
     InvalidQuantity,
     InvalidTransition,
+    OrderError,
     ProductUnavailable,
 )
+from django_shopkit.orders.pricing import unit_price
 from django_shopkit.orders.services import (
     ALLOWED_TRANSITIONS,
+    CartService,
     OrderService,
     get_cart_service,
     get_order_service,
@@ -83,6 +89,10 @@ def test_out_of_stock_line_fails_the_whole_order(user):
 
     assert excinfo.value.product_id == scarce.pk
     assert isinstance(excinfo.value, OutOfStock)  # callers catching the catalog's error
+    assert isinstance(excinfo.value, OrderError)  # ... or the orders app's errors
+    assert excinfo.value.code == "out_of_stock"
+    assert excinfo.value.message == str(excinfo.value)
+    assert excinfo.value.message == "Only 1 of “Scarce” left in stock; 2 requested."
     assert order_count() == 0
     assert reload(plenty).stock == 10
     assert reload(scarce).stock == 1
@@ -132,6 +142,64 @@ def test_purchase_buys_one_product_without_touching_the_cart(user):
     replay = get_order_service().purchase(product, user, 1, idempotency_key="k")
     assert get_order_service().purchase(product, user, 1, idempotency_key="k").pk == replay.pk
     assert reload(product).stock == 1
+
+
+def test_place_purchase_says_whether_the_order_is_new(user):
+    product = make_product(stock=4)
+    service = get_order_service()
+    first, created = service.place_purchase(product, user, 1, idempotency_key="k")
+    assert created
+    again, created = service.place_purchase(product, user, 2, idempotency_key=" k ")
+    assert (again.pk, created) == (first.pk, False)
+    assert service.place_purchase(product, user, 1)[1]  # no key: always a new order
+    assert reload(product).stock == 2
+    assert order_count() == 2
+
+
+def test_checkout_goes_through_the_cart_service(user):
+    kept, skipped = make_product(stock=5), make_product(stock=5)
+    cart = fill_cart(user, (kept, 1), (skipped, 1))
+    SkippingCartService.cleared.clear()
+    with override_settings(SHOPKIT_CART_SERVICE=f"{__name__}.SkippingCartService"):
+        order = get_order_service().create_order(user, cart)
+    assert [i.product_id for i in get_order_item_model().objects.filter(order=order)] == [kept.pk]
+    assert SkippingCartService.cleared == [cart.pk]
+    assert (reload(kept).stock, reload(skipped).stock) == (4, 5)
+
+
+class SkippingCartService(CartService):
+    """Checks out only the first line and records what it empties."""
+
+    cleared: ClassVar[list[int]] = []
+
+    def lines(self, cart):
+        return super().lines(cart)[:1]
+
+    def clear(self, cart):
+        type(self).cleared.append(cart.pk)
+        return super().clear(cart)
+
+
+def test_checkout_of_a_cart_that_is_not_the_users_places_nothing(user, other_user):
+    product = make_product(stock=5)
+    theirs = fill_cart(other_user, (product, 1))
+    fill_cart(user, (product, 1))
+    with pytest.raises(EmptyCart):
+        get_order_service().create_order(user, theirs)
+    assert order_count() == 0
+    assert theirs.items.count() == 1
+    assert reload(product).stock == 5
+
+
+def test_unit_price_applies_the_discount_current_at_now():
+    product = make_product(price="10.00")
+    now = timezone.now()
+    make_discount(product, percent="50", starts_at=now, ends_at=now + timedelta(days=1))
+    product = reload(product)
+    assert unit_price(product, now) == Decimal("5.00")
+    assert unit_price(product, now - timedelta(seconds=1)) == Decimal("10.00")
+    assert unit_price(product, now + timedelta(days=1)) == Decimal("10.00")
+    assert unit_price(make_product(price="3.00")) == Decimal("3.00")  # no discount at all
 
 
 def test_cancel_releases_stock(user):

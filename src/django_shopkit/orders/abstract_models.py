@@ -59,7 +59,12 @@ class PaymentStatus(models.TextChoices):
 
 
 class AbstractCart(models.Model):
-    """A shopping cart: one per user, or one per session for anonymous visitors."""
+    """A shopping cart, one per user.
+
+    ``session_key`` is reserved for carts of anonymous visitors: shopkit never writes it yet
+    (every cart view needs a logged-in user), but the column and its unique constraint are in
+    the hosts' migrations already.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

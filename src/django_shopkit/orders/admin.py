@@ -93,6 +93,12 @@ class OrderItemInline(_ReadOnlyInline):
 
     model = _RuntimeModel(get_order_item_model)  # type: ignore[assignment]  # None only when misconfigured
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        """Return the lines with their products joined."""
+        # The read-only ``product`` column shows each line's product: one query, not one a line.
+        queryset: QuerySet[Any] = super().get_queryset(request).select_related("product")
+        return queryset
+
 
 class PaymentInline(_ReadOnlyInline):
     """The order's payment attempts, read-only."""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_shopkit.conf import settings
 from django_shopkit.loading import get_cart_item_model, get_cart_model, get_class, get_product_model
 from django_shopkit.orders.exceptions import InvalidQuantity, ProductUnavailable
-from django_shopkit.orders.pricing import Totals, line_price, totals
+from django_shopkit.orders.pricing import LinePrice, Totals, line_price, totals
 
 __all__ = ["CartService", "get_cart_service"]
 
@@ -134,9 +134,23 @@ class CartService:
         count, _details = get_cart_item_model()._default_manager.filter(cart=cart).delete()
         return count
 
-    def totals(self, items: Iterable[Any]) -> Totals:
-        """Return subtotal, discounts and total of the lines, at current prices."""
-        return totals(line_price(item.product, item.quantity) for item in items)
+    def price_lines(self, items: Iterable[Any]) -> list[LinePrice]:
+        """Price each line at current prices, set it as ``line.line_price``, return them in order.
+
+        The views price a cart once and reuse each LinePrice for the line's fields and for
+        :meth:`totals`. All lines are priced at one instant, so a discount that starts or ends
+        mid-request cannot apply to some lines and not others.
+        """
+        now = timezone.now()
+        prices: list[LinePrice] = []
+        for item in items:
+            item.line_price = line_price(item.product, item.quantity, now)
+            prices.append(item.line_price)
+        return prices
+
+    def totals(self, prices: Iterable[LinePrice]) -> Totals:
+        """Return subtotal, discounts and total of lines priced by :meth:`price_lines`."""
+        return totals(prices)
 
 
 def get_cart_service() -> CartService:

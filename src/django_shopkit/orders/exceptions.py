@@ -100,8 +100,12 @@ class PaymentPending(PaymentError):
     code = "payment_pending"
 
 
-class InsufficientStock(OutOfStock):
-    """:class:`OutOfStock` that names the product, for messages shown to buyers."""
+class InsufficientStock(OutOfStock, OrderError):
+    """:class:`OutOfStock` that names the product, for messages shown to buyers.
+
+    Also an :class:`OrderError`, so code that handles the orders app's errors handles this one
+    (``message``, ``code``) without a case of its own.
+    """
 
     code = "out_of_stock"
 

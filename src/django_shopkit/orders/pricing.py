@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
-
+from django_shopkit.catalog.pricing import current_discount
 from django_shopkit.money import quantize
 
 __all__ = ["LinePrice", "Totals", "line_price", "totals", "unit_price"]
@@ -21,13 +20,8 @@ def unit_price(product: Any, now: datetime.datetime | None = None) -> Decimal:
     Load products with ``select_related("discount")`` so this runs no query.
     """
     price = quantize(product.price)
-    try:
-        discount = product.discount
-    except ObjectDoesNotExist:
-        return price
-    if discount is None or not discount.is_current(now):
-        return price
-    return quantize(discount.apply(price))
+    discount = current_discount(product, now)
+    return price if discount is None else quantize(discount.apply(price))
 
 
 @dataclass(frozen=True)

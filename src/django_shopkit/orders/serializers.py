@@ -2,7 +2,8 @@
 
 Plain serializers with explicit fields: they never name a concrete model, so they work with
 whatever classes the host configured. Prices of cart lines are computed at read time from the
-product and its current discount; order amounts are the snapshot taken at checkout.
+product and its current discount, once per line (``CartService.price_lines``); order amounts
+are the snapshot taken at checkout.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from django_shopkit.conf import settings
-from django_shopkit.orders.pricing import LinePrice, line_price
+from django_shopkit.orders.cart import get_cart_service
+from django_shopkit.orders.pricing import LinePrice
 
 __all__ = [
     "AddToCartSerializer",
@@ -46,26 +48,29 @@ class CartItemSerializer(serializers.Serializer[Any]):
     line_total = serializers.SerializerMethodField()
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        """Return the line's fields, its price computed once for the three price fields."""
-        self._price = line_price(instance.product, instance.quantity)
+        """Return the line's fields, pricing the line first unless the cart service did."""
+        # The cart view prices every line once for the lines and the totals; a line added or
+        # changed on its own (POST, PATCH), or whose quantity changed since, is priced here.
+        price: LinePrice | None = getattr(instance, "line_price", None)
+        if price is None or price.quantity != instance.quantity:
+            get_cart_service().price_lines([instance])
         data: dict[str, Any] = super().to_representation(instance)
         return data
 
-    def _line_price(self, item: Any) -> LinePrice:
-        price = getattr(self, "_price", None)
-        return line_price(item.product, item.quantity) if price is None else price
-
     def get_original_unit_price(self, item: Any) -> str:
         """Return the list price of one unit."""
-        return str(self._line_price(item).original_unit_price)
+        price: LinePrice = item.line_price
+        return str(price.original_unit_price)
 
     def get_unit_price(self, item: Any) -> str:
         """Return the price of one unit with its current discount."""
-        return str(self._line_price(item).unit_price)
+        price: LinePrice = item.line_price
+        return str(price.unit_price)
 
     def get_line_total(self, item: Any) -> str:
         """Return unit price times quantity."""
-        return str(self._line_price(item).line_total)
+        price: LinePrice = item.line_price
+        return str(price.line_total)
 
 
 class AddToCartSerializer(serializers.Serializer[Any]):

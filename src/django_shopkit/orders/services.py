@@ -8,7 +8,7 @@ through :func:`get_order_service` and :func:`get_cart_service`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +18,7 @@ from django.utils.translation import gettext as _
 
 from django_shopkit.catalog.services import OutOfStock, get_catalog_service
 from django_shopkit.conf import settings
-from django_shopkit.loading import (
-    get_cart_item_model,
-    get_cart_model,
-    get_class,
-    get_order_item_model,
-    get_order_model,
-)
+from django_shopkit.loading import get_class, get_order_item_model, get_order_model
 from django_shopkit.orders import signals
 from django_shopkit.orders.cart import CartService, get_cart_service
 from django_shopkit.orders.charging import OrderPayments
@@ -85,38 +79,35 @@ class OrderService(OrderPayments):
         Stock of every line is reserved with conditional UPDATEs in primary-key order, prices
         are snapshotted, the order and its items are written and the cart is emptied, all or
         nothing. With an ``idempotency_key`` a retry returns the order the key created, even
-        when the cart changed in between, and reserves nothing.
+        when the cart changed in between, and reserves nothing. The lines are read and the
+        cart emptied through the cart service (``lines()``, ``clear()``), so a host's
+        override of either applies.
         """
         idempotency_key = self.clean_idempotency_key(idempotency_key)
-        if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
-            return existing, False
-        if cart is None:
-            raise EmptyCart()
-        try:
-            with transaction.atomic():
-                # Serialises concurrent checkouts of one cart: the second one waits here, then
-                # finds the first one's order (same key) or an empty cart.
-                get_cart_model()._default_manager.select_for_update().filter(pk=cart.pk).first()
-                if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
-                    return existing, False
-                items = list(
-                    get_cart_item_model()
-                    ._default_manager.filter(cart=cart)
-                    .select_related("product", "product__discount")
-                )
-                if not items:
-                    raise EmptyCart()
-                order = self._create(
-                    user, [OrderLine(i.product, i.quantity) for i in items], idempotency_key
-                )
-                get_cart_item_model()._default_manager.filter(cart=cart).delete()
-        except IntegrityError:
-            # The unique (user, idempotency_key) constraint lost a race against a concurrent
-            # request with the same key; our stock reservation was rolled back with it.
+        cart_service = get_cart_service()
+
+        def checkout() -> tuple[Any, bool]:
+            if cart is None:
+                raise EmptyCart()
+            # Serialises concurrent checkouts of one cart: the second one waits here, then
+            # finds the first one's order (same key) or an empty cart.
+            locked = cart_service.get_cart(user, create=False, lock=True)
             if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
                 return existing, False
-            raise
-        return order, True
+            if locked is None or locked.pk != cart.pk:
+                # The cart was deleted since the caller read it (or is not the user's): there
+                # is nothing of it to check out.
+                raise EmptyCart()
+            items = list(cart_service.lines(locked))
+            if not items:
+                raise EmptyCart()
+            order = self._create(
+                user, [OrderLine(i.product, i.quantity) for i in items], idempotency_key
+            )
+            cart_service.clear(locked)
+            return order, True
+
+        return self.create_once(user, idempotency_key, checkout)
 
     def purchase(
         self,
@@ -125,16 +116,50 @@ class OrderService(OrderPayments):
         quantity: int = 1,
         idempotency_key: str | None = None,
     ) -> Any:
-        """Buy ``quantity`` units of one product now, bypassing the cart."""
+        """Buy ``quantity`` units of one product now, bypassing the cart; return the order."""
+        return self.place_purchase(product, user, quantity, idempotency_key=idempotency_key)[0]
+
+    def place_purchase(
+        self,
+        product: Any,
+        user: Any,
+        quantity: int = 1,
+        idempotency_key: str | None = None,
+    ) -> tuple[Any, bool]:
+        """Buy ``quantity`` units of one product now; return the order and whether it is new.
+
+        With an ``idempotency_key`` a retry returns the order the key created and reserves
+        nothing, as :meth:`place_order` does.
+        """
         idempotency_key = self.clean_idempotency_key(idempotency_key)
+        return self.create_once(
+            user,
+            idempotency_key,
+            lambda: (self._create(user, [OrderLine(product, quantity)], idempotency_key), True),
+        )
+
+    def create_once(
+        self,
+        user: Any,
+        idempotency_key: str | None,
+        create: Callable[[], tuple[Any, bool]],
+    ) -> tuple[Any, bool]:
+        """Return the order ``idempotency_key`` made before and False, else ``create()``'s.
+
+        ``create`` runs in a transaction and returns the order and whether it made it. The
+        key must be cleaned already (:meth:`clean_idempotency_key`); without one, ``create``
+        always runs.
+        """
         if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
-            return existing
+            return existing, False
         try:
             with transaction.atomic():
-                return self._create(user, [OrderLine(product, quantity)], idempotency_key)
+                return create()
         except IntegrityError:
+            # The unique (user, idempotency_key) constraint lost a race against a concurrent
+            # request with the same key; our stock reservation was rolled back with it.
             if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
-                return existing
+                return existing, False
             raise
 
     def clean_idempotency_key(self, idempotency_key: str | None) -> str | None:

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,11 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from django_shopkit.catalog.services import OutOfStock
 from django_shopkit.conf import settings
 from django_shopkit.loading import get_cart_item_model, get_order_item_model, get_order_model
 from django_shopkit.orders.exceptions import OrderError
-from django_shopkit.orders.pricing import line_price
 from django_shopkit.orders.services import get_cart_service, get_order_service
 
 __all__ = [
@@ -65,10 +63,6 @@ def _form_error(form: forms.Form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _error_message(exc: Exception) -> str:
-    return exc.message if isinstance(exc, OrderError) else str(exc)
-
-
 class ShopkitContextMixin:
     """Add ``shopkit_currency`` to the context, as the catalog's pages do."""
 
@@ -89,8 +83,9 @@ class CartView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         service = get_cart_service()
         items = list(service.lines(service.get_cart(self.request.user, create=False)))
-        lines = [{"item": i, "price": line_price(i.product, i.quantity)} for i in items]
-        context.update(items=items, lines=lines, totals=service.totals(items))
+        prices = service.price_lines(items)
+        lines = [{"item": i, "price": p} for i, p in zip(items, prices, strict=True)]
+        context.update(items=items, lines=lines, totals=service.totals(prices))
         return context
 
 
@@ -201,7 +196,8 @@ class CheckoutView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         service = get_cart_service()
         items = list(service.lines(service.get_cart(self.request.user, create=False)))
-        context.update(items=items, totals=service.totals(items), idempotency_key=uuid.uuid4().hex)
+        totals = service.totals(service.price_lines(items))
+        context.update(items=items, totals=totals, idempotency_key=uuid.uuid4().hex)
         return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -214,8 +210,8 @@ class CheckoutView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
             order, _created = get_order_service().place_order(
                 request.user, cart, idempotency_key=key
             )
-        except (OrderError, OutOfStock) as exc:
-            messages.error(request, _error_message(exc))
+        except OrderError as exc:  # InsufficientStock included
+            messages.error(request, exc.message)
             return redirect("shopkit_orders:cart")
         return redirect("shopkit_orders:order-detail", number=order.number)
 
@@ -231,9 +227,8 @@ class _UserOrdersMixin(LoginRequiredMixin):
 
     def get_order(self, number: str) -> Any:
         """Return the request user's order ``number``, or raise Http404."""
-        # No order number holds a NUL, and PostgreSQL refuses one in a query parameter.
-        if "\x00" in number:
-            raise Http404(_("No order matches the given query."))
+        # The URLs' slug converter already refused anything that is not an order number (a
+        # NUL, which PostgreSQL refuses in a query parameter, among others).
         return get_object_or_404(self.get_queryset(), number=number)
 
 

@@ -21,7 +21,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("checkout/", storefront.CheckoutView.as_view(), name="checkout"),
     path("orders/", storefront.OrderListView.as_view(), name="order-list"),
-    path("orders/<str:number>/", storefront.OrderDetailView.as_view(), name="order-detail"),
-    path("orders/<str:number>/pay/", storefront.OrderPayView.as_view(), name="order-pay"),
-    path("orders/<str:number>/cancel/", storefront.OrderCancelView.as_view(), name="order-cancel"),
+    # Order numbers (``SK-7KQ2-M9XD-4RTP``) are slugs; anything else is a 404 before any query.
+    path("orders/<slug:number>/", storefront.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<slug:number>/pay/", storefront.OrderPayView.as_view(), name="order-pay"),
+    path("orders/<slug:number>/cancel/", storefront.OrderCancelView.as_view(), name="order-cancel"),
 ]

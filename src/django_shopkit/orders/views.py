@@ -13,14 +13,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from django_shopkit.catalog.pagination import ShopkitPagination
 from django_shopkit.catalog.services import OutOfStock
-from django_shopkit.conf import settings
 from django_shopkit.loading import get_cart_item_model, get_order_model
 from django_shopkit.orders.exceptions import (
     InvalidTransition,
@@ -51,7 +50,6 @@ __all__ = [
     "CheckoutView",
     "Conflict",
     "OrderErrorsMixin",
-    "OrderPagination",
     "OrderViewSet",
     "PaymentRequired",
     "PaymentUnavailable",
@@ -88,6 +86,7 @@ class PaymentUnavailable(exceptions.APIException):
 
 def to_api_exception(exc: Exception) -> Exception:
     """Return the DRF exception for a cart or order error, or ``exc`` unchanged."""
+    # Before OrderError: InsufficientStock is both, and a stock conflict is a 409, not a 400.
     if isinstance(exc, OutOfStock):
         return Conflict(str(exc), code="out_of_stock")
     if isinstance(exc, InvalidTransition):
@@ -117,17 +116,6 @@ def get_idempotency_key(request: Request) -> str | None:
     return key
 
 
-class OrderPagination(PageNumberPagination):
-    """Page-number pagination sized by ``SHOPKIT_PAGE_SIZE`` and ``SHOPKIT_MAX_PAGE_SIZE``."""
-
-    page_size_query_param = "page_size"
-
-    def __init__(self) -> None:
-        # Read per request, so override_settings and late host settings apply.
-        self.page_size = settings.SHOPKIT_PAGE_SIZE
-        self.max_page_size = settings.SHOPKIT_MAX_PAGE_SIZE
-
-
 class OrderErrorsMixin(APIView):
     """Turn cart and order errors into 4xx responses with the error's message."""
 
@@ -148,7 +136,8 @@ class CartView(OrderErrorsMixin, APIView):
         service = get_cart_service()
         cart = service.get_cart(request.user, create=False)
         items = list(service.lines(cart))
-        data = {"cart": cart, "items": items, "totals": service.totals(items)}
+        # Priced once: the serializer reads each line's price that price_lines() set.
+        data = {"cart": cart, "items": items, "totals": service.totals(service.price_lines(items))}
         return Response(self.serializer_class(data).data)
 
     @extend_schema(responses={204: None})
@@ -232,7 +221,7 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
 
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSerializer
-    pagination_class = OrderPagination
+    pagination_class = ShopkitPagination
 
     def get_queryset(self) -> QuerySet[Any]:
         """Return the request user's orders only; another user's order is a 404."""
@@ -242,7 +231,10 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
             none: QuerySet[Any] = manager.none()
             return none
         queryset: QuerySet[Any] = manager.filter(user=self.request.user)
-        return queryset.prefetch_related("items", "payments")
+        if self.action in ("list", "retrieve"):
+            # Only these serialize the orders as read; pay and cancel answer with a re-read.
+            queryset = queryset.prefetch_related("items", "payments")
+        return queryset
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         """Return the input serializer of ``pay``, else the order serializer."""
@@ -251,8 +243,9 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         return OrderSerializer
 
     def _respond(self, order: Any) -> Response:
-        # Re-read so the prefetched payments include the one just made.
-        return Response(OrderSerializer(self.get_queryset().get(pk=order.pk)).data)
+        # Re-read after the change, with the payments including the one just made.
+        fresh = self.get_queryset().prefetch_related("items", "payments").get(pk=order.pk)
+        return Response(OrderSerializer(fresh).data)
 
     @extend_schema(request=PaySerializer, responses=OrderSerializer)
     @action(detail=True, methods=["post"])
@@ -290,7 +283,7 @@ class PurchaseMixin(OrderErrorsMixin):
     @extend_schema(
         request=PurchaseSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: OrderSerializer},
+        responses={201: OrderSerializer, 200: OrderSerializer},
     )
     @action(
         detail=True,
@@ -299,14 +292,18 @@ class PurchaseMixin(OrderErrorsMixin):
         serializer_class=PurchaseSerializer,
     )
     def purchase(self, request: Request, pk: str | None = None) -> Response:
-        """Buy ``quantity`` units of this product now; honours ``Idempotency-Key``."""
+        """Buy ``quantity`` units of this product now; honours ``Idempotency-Key``.
+
+        201 with the new order; 200 with the existing order when the key was used before.
+        """
         product = self.get_object()  # type: ignore[attr-defined]
         data = PurchaseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = get_order_service().purchase(
+        order, created = get_order_service().place_purchase(
             product,
             request.user,
             data.validated_data["quantity"],
             idempotency_key=get_idempotency_key(request),
         )
-        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(OrderSerializer(order).data, status=code)

@@ -35,6 +35,8 @@ EXAMPLE = ROOT / "example_project"
 EXAMPLE_REQUIREMENTS = EXAMPLE / "requirements.txt"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 IN_CI = bool(os.environ.get("CI"))
+# Test database names on PostgreSQL; set another prefix to run two checkouts side by side.
+DB_PREFIX = os.environ.get("SHOPKIT_TEST_DB_PREFIX", "test_shopkit_dev")
 
 
 def say(message: str) -> None:
@@ -167,7 +169,7 @@ def command_test(extra: list[str]) -> int:
             env = {
                 **base_env,
                 "DATABASE_URL": url,
-                "SHOPKIT_TEST_DB_NAME": f"test_shopkit_dev_{number}",
+                "SHOPKIT_TEST_DB_NAME": f"{DB_PREFIX}_{number}",
             }
             stages.pytest(
                 f"PostgreSQL, {label} ({module})",

@@ -24,7 +24,7 @@ from .conftest import require_service
 PROJECT = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("EXAMPLE_GUNICORN_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("EXAMPLE_GUNICORN_REDIS", "redis://127.0.0.1:6379/12")
-DB_NAME = "shopkit_example_gunicorn"
+DB_NAME = os.environ.get("EXAMPLE_GUNICORN_DB_NAME", "shopkit_example_gunicorn")
 WORKERS = 3
 
 pytestmark = pytest.mark.services

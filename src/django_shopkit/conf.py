@@ -118,6 +118,9 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     PAGE_SIZE: int = 20
     #: Largest ``page_size`` a client may ask for.
     MAX_PAGE_SIZE: int = 100
+    #: Pagination class of the product list (a dotted path); the keyset alternative is
+    #: ``"django_shopkit.pagination.ShopkitCursorPagination"``.
+    PRODUCT_PAGINATION_CLASS: str = "django_shopkit.pagination.ShopkitPagination"
     #: Largest quantity of one product in one cart line or order.
     MAX_LINE_QUANTITY: int = 99
 
@@ -130,6 +133,11 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     FEATURED_CACHE_TIMEOUT: int = 900
     #: Seconds the popular categories are cached.
     CATEGORY_CACHE_TIMEOUT: int = 3600
+    #: Seconds a product list's row count is cached per catalog version; 0 counts every time.
+    COUNT_CACHE_TIMEOUT: int = 300
+    #: Seconds anonymous product list and detail responses are cached per catalog version and
+    #: request context; 0 (the default) caches none.
+    API_CACHE_TIMEOUT: int = 0
     #: Seconds the HTML product list is cached with ``cache_page``.
     PAGE_CACHE_TIMEOUT: int = 60
     #: Seconds the category sidebar fragment is cached.
@@ -211,6 +219,9 @@ if TYPE_CHECKING:
         SHOPKIT_CURRENCY_DECIMAL_PLACES: int
         SHOPKIT_PAGE_SIZE: int
         SHOPKIT_MAX_PAGE_SIZE: int
+        SHOPKIT_PRODUCT_PAGINATION_CLASS: str
+        SHOPKIT_COUNT_CACHE_TIMEOUT: int
+        SHOPKIT_API_CACHE_TIMEOUT: int
         SHOPKIT_MAX_LINE_QUANTITY: int
         SHOPKIT_CACHE_ALIAS: str
         SHOPKIT_CACHE_KEY_PREFIX: str

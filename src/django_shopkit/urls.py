@@ -24,13 +24,8 @@ _plain_urlpatterns: list[URLPattern | URLResolver] = []
 
 if apps.is_installed("django_shopkit.orders"):
     from django_shopkit.orders import urls as orders_urls
-    from django_shopkit.orders.purchase import PurchaseProductViewSet
 
-    # The product ViewSet gains the purchase action, which needs the orders app.
-    _registry = [
-        (prefix, PurchaseProductViewSet if basename == "shopkit-product" else viewset, basename)
-        for prefix, viewset, basename in _registry
-    ]
+    # Its plain patterns include products/{id}/purchase/, so no product ViewSet carries it.
     _registry += orders_urls.router.registry
     _plain_urlpatterns += orders_urls.extra_urlpatterns
 
@@ -49,7 +44,8 @@ def api_urlpatterns(
     """Return the whole API's URL patterns with the ViewSets in ``viewsets`` swapped in.
 
     ``viewsets`` maps a basename, such as ``"shopkit-product"``, to the ViewSet registered in
-    its place; every path, URL name and the API root stay as shopkit defines them.
+    its place; every path, URL name and the API root stay as shopkit defines them, and
+    ``products/{id}/purchase/`` (an orders app route, not a ViewSet action) stays too.
     """
     unknown = set(viewsets or ()) - {basename for _, _, basename in _registry}
     if unknown:

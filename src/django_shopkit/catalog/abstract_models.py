@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,9 +161,12 @@ class AbstractProduct(SluggedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
-        # The slug's unique constraint already indexes it.
+        # The slug's unique constraint already indexes it. The list's orderings and its
+        # category filter each have one: newest first, by name, a category's newest first.
         indexes = [
             models.Index(fields=["-created_at", "-id"]),
+            models.Index(fields=["name"]),
+            models.Index(fields=["category", "created_at"]),
             models.Index(fields=["category", "is_active"]),
             models.Index(fields=["is_featured", "is_active"]),
         ]
@@ -270,3 +274,21 @@ class AbstractDiscount(models.Model):
     def apply(self, price: Decimal) -> Decimal:
         """Return ``price`` less this discount, quantized to the currency."""
         return quantize(price * (Decimal(100) - self.percent) / Decimal(100))
+
+    def price_for(
+        self,
+        product: Any,
+        request: HttpRequest | None = None,
+        now: datetime.datetime | None = None,
+    ) -> Decimal | None:
+        """Return ``product``'s price after this discount, or ``None`` when it does not apply.
+
+        The one pricing hook: the product API, the storefront, the cart and orders all call
+        it. ``request`` is the current request when there is one (API, storefront), else
+        ``None`` (cart and order totals). Override this, or ``is_current()``/``apply()``,
+        for rules of your own; the discount is loaded with its product (``self.product``
+        costs no query on list pages).
+        """
+        if not self.is_current(now):
+            return None
+        return self.apply(product.price)

@@ -1,4 +1,4 @@
-"""Cached catalog data: featured products and popular categories, as plain serialized data.
+"""Cached catalog data: featured product ids, popular categories, list counts and responses.
 
 Keys carry a version number that is itself stored in the cache (``SHOPKIT_CACHE_ALIAS``).
 Invalidating bumps the version, so every process sharing the cache (Redis, Memcached) stops
@@ -8,13 +8,12 @@ product's serialized data shows) and ``categories`` (category names and product 
 
 from __future__ import annotations
 
-import datetime
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import BaseCache, caches
 from django.db import transaction
-from django.utils import timezone
 
 from django_shopkit.catalog.querysets import with_product_count
 from django_shopkit.conf import settings
@@ -24,8 +23,10 @@ __all__ = [
     "CATEGORIES",
     "PRODUCTS",
     "bump_version",
+    "cached_count",
+    "cached_response_data",
     "get_cache",
-    "get_featured_products",
+    "get_featured_product_ids",
     "get_popular_categories",
     "get_version",
     "invalidate_categories",
@@ -94,44 +95,61 @@ def invalidate_categories() -> None:
     _bump_now_and_on_commit(PRODUCTS, CATEGORIES)
 
 
-def _seconds_until_next_discount_change(
-    products: list[Any], now: datetime.datetime, default: int
-) -> int:
-    # A discount starting or ending changes discount_price without any save, so cached data
-    # must not outlive the next such moment.
-    timeout = default
-    for product in products:
-        discount = getattr(product, "discount", None)
-        for moment in (getattr(discount, "starts_at", None), getattr(discount, "ends_at", None)):
-            if moment is not None and moment > now:
-                timeout = min(timeout, max(1, int((moment - now).total_seconds()) + 1))
-    return timeout
+def get_featured_product_ids() -> list[Any]:
+    """Return the ids of the featured products (``SHOPKIT_FEATURED_LIMIT``), newest first, cached.
 
-
-def get_featured_products(serializer_class: type[Any] | None = None) -> list[dict[str, Any]]:
-    """Return the serialized featured products (``SHOPKIT_FEATURED_LIMIT``), cached.
-
-    A cache hit runs no query. The result is plain data (a list of dicts), as the API
-    returns it; ``serializer_class`` (default ``ProductSerializer``) shapes it and is part
-    of the cache key, so a host's extended serializer gets its own entry.
+    Only ids are cached, never a representation: the view reads the products through its
+    ``get_queryset()`` and serializes them for the request at hand. A cache hit runs no query.
     """
-    if serializer_class is None:
-        from django_shopkit.catalog.serializers import ProductSerializer
-
-        serializer_class = ProductSerializer
     cache = get_cache()
     limit = settings.SHOPKIT_FEATURED_LIMIT
-    name = f"{serializer_class.__module__}.{serializer_class.__qualname__}"
-    key = make_key("featured", get_version(PRODUCTS), limit, name)
-    data: list[dict[str, Any]] | None = cache.get(key)
-    if data is None:
-        products = list(get_product_model().objects.active().featured().for_listing()[:limit])
-        data = [dict(row) for row in serializer_class(products, many=True).data]
-        timeout = _seconds_until_next_discount_change(
-            products, timezone.now(), settings.SHOPKIT_FEATURED_CACHE_TIMEOUT
+    key = make_key("featured-ids", get_version(PRODUCTS), limit)
+    ids: list[Any] | None = cache.get(key)
+    if ids is None:
+        manager: Any = get_product_model()._default_manager
+        ids = list(
+            manager.active()
+            .featured()
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)[:limit]
         )
-        cache.set(key, data, timeout)
-    return data
+        cache.set(key, ids, settings.SHOPKIT_FEATURED_CACHE_TIMEOUT)
+    return ids
+
+
+def cached_count(key: str, count: Callable[[], int], timeout: int) -> int:
+    """Return the row count cached under ``key`` for the current products version, or count it.
+
+    ``key`` must identify the query (the caller hashes what it depends on). A count never
+    decides a write: it only numbers pages, and a product change starts a new version.
+    """
+    cache = get_cache()
+    full_key = make_key("count", get_version(PRODUCTS), key)
+    value: int | None = cache.get(full_key)
+    if value is None:
+        value = count()
+        cache.set(full_key, value, timeout)
+    return value
+
+
+def cached_response_data(key: str, build: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+    """Return ``(status, data)`` cached under ``key`` for the current products version, or build it.
+
+    ``key`` must identify everything the response depends on besides the catalog data (the
+    caller decides, see ``ProductViewSet.response_cache_key_parts``). Only 200 responses are
+    kept, for ``SHOPKIT_API_CACHE_TIMEOUT`` seconds. The caller's serializer builds the data;
+    this module never imports one.
+    """
+    cache = get_cache()
+    full_key = make_key("api", get_version(PRODUCTS), key)
+    cached: tuple[int, Any] | None = cache.get(full_key)
+    if cached is not None:
+        return cached
+    status_code, data = build()
+    if status_code == 200:
+        # A discount starting or ending changes prices without a save: stay short-lived.
+        cache.set(full_key, (status_code, data), settings.SHOPKIT_API_CACHE_TIMEOUT)
+    return status_code, data
 
 
 def get_popular_categories() -> list[dict[str, Any]]:

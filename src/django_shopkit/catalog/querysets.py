@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Prefetch, Q
 
-from django_shopkit.loading import get_category_model
+from django_shopkit.loading import get_category_model, get_tag_model
 
 if TYPE_CHECKING:
     from django_shopkit.catalog.abstract_models import AbstractProduct
@@ -89,12 +89,22 @@ class ProductQuerySet(models.QuerySet[_M]):
         result: ProductQuerySet[_M] = annotated.order_by(*self._default_order())
         return result
 
+    def tag_prefetch(self) -> Prefetch[Any]:
+        """Return the prefetch of the tags a listing shows: id, name and slug, in tag order.
+
+        Override this to load more tag fields (a serializer of yours showing them).
+        """
+        tags = get_tag_model()._default_manager.only("pk", "name", "slug")
+        return Prefetch("tags", queryset=tags)
+
     def for_listing(self) -> ProductQuerySet[_M]:
         """Load everything a product list or detail shows, in two queries whatever the size.
 
-        One query joins category and discount; one more prefetches the tags.
+        One query joins the category and the discount (a real instance of your Discount
+        model, its ``product`` already set, so its ``is_current()`` or ``price_for()`` may
+        read either); one more prefetches the tags (:meth:`tag_prefetch`).
         """
-        return self.with_category().with_discount().with_tags()
+        return self.select_related("category", "discount").prefetch_related(self.tag_prefetch())
 
     def _default_order(self) -> list[Any]:
         ordering: list[Any] = list(self.query.order_by or self.model._meta.ordering or [])

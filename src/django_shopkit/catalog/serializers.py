@@ -17,7 +17,6 @@ from rest_framework import serializers
 
 from django_shopkit.catalog.abstract_models import AbstractProduct
 from django_shopkit.catalog.pricing import discount_price
-from django_shopkit.catalog.representation import PRODUCT_FIELDS, LeanProductMixin
 from django_shopkit.loading import (
     get_category_model,
     get_product_model,
@@ -46,13 +45,13 @@ class LazyModel:
         return self.getter()
 
 
-class ProductSerializer(LeanProductMixin, serializers.ModelSerializer[Any]):
-    """Read representation of a product (lists, detail, featured).
+class ProductSerializer(serializers.ModelSerializer[Any]):
+    """Read representation of a product (lists, detail, featured, mine).
 
-    The known fields are read straight from the instance (or from ``values()`` rows on list
-    pages), see :mod:`django_shopkit.catalog.representation`: the output is DRF's, several
-    times faster. Fields a subclass adds or redefines take DRF's usual path, so extending this
-    serializer needs nothing special.
+    A plain ``ModelSerializer``: subclass it to add fields or override a method. The discounted
+    price comes from :meth:`get_discount_price`, which asks the product's discount
+    (``Discount.price_for(product, request)``), so a pricing rule overridden on either is what
+    every read shows.
     """
 
     category_name = serializers.CharField(source="category.name", read_only=True)
@@ -63,12 +62,27 @@ class ProductSerializer(LeanProductMixin, serializers.ModelSerializer[Any]):
 
     class Meta:
         model: Any = LazyModel(get_product_model)
-        fields = list(PRODUCT_FIELDS)
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "description",
+            "price",
+            "discount_price",
+            "stock",
+            "category",
+            "category_name",
+            "tags",
+            "average_rating",
+            "review_count",
+            "is_featured",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def get_discount_price(self, obj: AbstractProduct) -> str | None:
-        """Return the discounted price as a decimal string, or ``None``."""
-        value = discount_price(obj)
+        """Return the discounted price as a decimal string, or ``None``; override to reprice."""
+        value = discount_price(obj, request=self.context.get("request"))
         return None if value is None else format(value, "f")
 
 

@@ -63,7 +63,8 @@ class ProductListView(CategorySidebarMixin, ListView):  # type: ignore[type-arg]
     def get_queryset(self) -> QuerySet[Any]:
         """Return the active products with their discounts, filtered by ``category`` slug."""
         # The list shows name, slug and (discounted) price: no category join, no tag prefetch.
-        queryset = get_product_model().objects.active().with_discount()
+        manager: Any = get_product_model()._default_manager
+        queryset: QuerySet[Any] = manager.active().with_discount()
         slug = self.category_slug()
         if slug:
             queryset = queryset.filter(category__slug=slug)
@@ -87,4 +88,6 @@ class ProductDetailView(CategorySidebarMixin, DetailView):  # type: ignore[type-
 
     def get_queryset(self) -> QuerySet[Any]:
         """Return the active products with everything the page shows."""
-        return get_product_model().objects.active().for_listing()
+        manager: Any = get_product_model()._default_manager
+        queryset: QuerySet[Any] = manager.active().for_listing()
+        return queryset

@@ -7,38 +7,38 @@ customise them by subclassing and overriding a hook (``get_queryset``, ``perform
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
-from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import (
-    SAFE_METHODS,
-    BasePermission,
-    IsAuthenticated,
-    IsAuthenticatedOrReadOnly,
-)
-from rest_framework.renderers import JSONRenderer
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from django_shopkit.catalog.abstract_models import REVIEW_EXISTS_MESSAGE
-from django_shopkit.catalog.cache import get_featured_products, get_popular_categories
+from django_shopkit.catalog.cache import (
+    cached_count,
+    cached_response_data,
+    get_featured_product_ids,
+    get_popular_categories,
+)
 from django_shopkit.catalog.filters import (
     ProductFilter,
     ProductFilterBackend,
     ProductOrderingFilter,
 )
-from django_shopkit.catalog.pagination import PagedRows, ShopkitPagination
 from django_shopkit.catalog.permissions import IsOwnerOrReadOnly, IsStaffOrReadOnly
-from django_shopkit.catalog.querysets import ProductQuerySet, categories_with_product_count
+from django_shopkit.catalog.querysets import categories_with_product_count
 from django_shopkit.catalog.schema import extend_schema
 from django_shopkit.catalog.serializers import (
     CategorySerializer,
@@ -48,34 +48,29 @@ from django_shopkit.catalog.serializers import (
     ReviewSerializer,
     TagSerializer,
 )
+from django_shopkit.conf import settings
 from django_shopkit.loading import (
     get_product_model,
     get_review_model,
     get_tag_model,
 )
+from django_shopkit.pagination import PaginationFromSetting, ShopkitPagination
 
-__all__ = ["CategoryViewSet", "ProductViewSet", "TagViewSet", "category_queryset"]
-
-
-# The public name this module always exported; the query lives with the other querysets.
-category_queryset = categories_with_product_count
+__all__ = ["CategoryViewSet", "ProductViewSet", "TagViewSet"]
 
 
 _LIST_ONLY_BACKENDS = (DjangoFilterBackend, SearchFilter, ProductOrderingFilter)
-
-# Object permission checks that allow any read without looking at the object.
-_READ_ANY_OBJECT = (BasePermission.has_object_permission, IsOwnerOrReadOnly.has_object_permission)
-
-
-def _reads_without_object(request: Request, permission: Any) -> bool:
-    return (
-        request.method in SAFE_METHODS
-        and type(permission).has_object_permission in _READ_ANY_OBJECT
-    )
+# Query parameters that choose a page of a list, not which rows it has.
+_PAGE_PARAMETERS = frozenset({"page", "page_size", "cursor"})
 
 
 class ProductViewSet(viewsets.ModelViewSet[Any]):
-    """Products: public reads, creation by signed-in users, changes by the owner or staff."""
+    """Products: public reads, creation by signed-in users, changes by the owner or staff.
+
+    Every read (list, detail, ``featured``, ``mine``) is DRF's own: ``get_queryset()``, the
+    filter backends, the paginator and ``get_serializer()``, so each hook a subclass overrides
+    applies everywhere.
+    """
 
     serializer_class = ProductSerializer
     #: Serializer of ``create``, ``update`` and ``partial_update``.
@@ -83,23 +78,22 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     #: Serializer of the ``reviews`` action.
     review_serializer_class: type[serializers.Serializer[Any]] = ReviewSerializer
     permission_classes = [IsOwnerOrReadOnly]
-    pagination_class = ShopkitPagination
+    #: ``SHOPKIT_PRODUCT_PAGINATION_CLASS`` unless a subclass sets a class of its own.
+    pagination_class = PaginationFromSetting("SHOPKIT_PRODUCT_PAGINATION_CLASS")
     filter_backends = [ProductFilterBackend, SearchFilter, ProductOrderingFilter]
     filterset_class = ProductFilter
     search_fields = ["name", "description"]
     ordering_fields = ["price", "created_at", "name", "average_rating"]
     ordering = ["-created_at", "-id"]
-    # True while list/retrieve read plain rows: only the ids are compiled, so the joins and
-    # the prefetch of the stock for_listing() would be cloned for nothing.
-    _reads_rows = False
 
     def get_queryset(self) -> QuerySet[Any]:
         """Return the products this user may see, loaded for serialization.
 
         Everyone sees active products; signed-in users also their own inactive ones, staff
-        everything. ``mine`` lists the user's own products, active or not.
+        everything. ``mine`` lists the user's own products, active or not. Override this to
+        hide more; list, detail, ``featured`` and ``mine`` all read it.
         """
-        queryset: Any = get_product_model().objects.all()
+        queryset: Any = get_product_model()._default_manager.all()
         user = self.request.user
         if self.action == "mine":
             queryset = queryset.filter(created_by=user.pk)
@@ -107,11 +101,7 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
             queryset = queryset.filter(Q(is_active=True) | Q(created_by=user))
         elif not user.is_staff:
             queryset = queryset.filter(is_active=True)
-        # Joins last: every clone after select_related() deep-copies its field tree.
         if self.action == "reviews":
-            return queryset  # type: ignore[no-any-return]
-        if self._reads_rows and type(queryset).for_listing is ProductQuerySet.for_listing:
-            # The stock for_listing() only loads relations; a host's may also filter.
             return queryset  # type: ignore[no-any-return]
         result: QuerySet[Any] = queryset.for_listing()
         return result
@@ -130,82 +120,77 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         return queryset
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """List products; rows are read with ``values()`` when the serializer allows it.
-
-        With the stock :class:`ProductSerializer`, or a subclass adding only plain model
-        columns such as a ``sku``, a page is one hand-written query (the page's ids joined to
-        everything shown, with the count; see :mod:`~django_shopkit.catalog.sql`) and no model
-        instances; where raw SQL cannot be proven equal, three ORM queries (count, rows, tags);
-        otherwise DRF's regular path runs, same output.
-        """
-        serializer_class: Any = self.get_serializer_class()
-        if not getattr(serializer_class, "can_serialize_rows", lambda: False)():
-            return super().list(request, *args, **kwargs)
-        queryset = self._rows_queryset()
-        fields = serializer_class.row_fields()
-        rows = PagedRows(queryset, fields, serializer_class.row_reader(queryset.model, queryset.db))
-        window = None
-        if isinstance(self.paginator, ShopkitPagination):
-            window = self.paginator.requested_slice(request)
-        if window is not None:
-            rows.expect(*window)  # the count then comes with the page's rows: one query
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
-        if page is None:
-            rows_queryset = queryset.values(*fields)
-            return Response(serializer_class.serialize_rows(rows_queryset))
-        data = serializer_class.serialize_rows(page, tags_read=rows.tags_read)
-        return self.get_paginated_response(data)
+        """List products (DRF's ``list()``); anonymous pages may come from the cache."""
+        return self._maybe_cached(
+            lambda: super(ProductViewSet, self).list(request, *args, **kwargs)
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Return one product; read with one raw SQL query when nothing needs the instance.
+        """Return one product (DRF's ``retrieve()``); anonymous reads may come from the cache."""
+        return self._maybe_cached(partial(super().retrieve, request, *args, **kwargs))
 
-        That is: the serializer can serialize rows, the response is JSON (the browsable API's
-        forms want the instance), ``get_object`` is DRF's and every object permission is one
-        known to allow reads without looking at the object. Anything else, including a
-        missing product (404), takes DRF's regular path: same output, same errors.
+    def response_cache_key_parts(self) -> tuple[Any, ...] | None:
+        """Return what a cached response depends on besides the catalog data, or None.
+
+        Responses are cached only with ``SHOPKIT_API_CACHE_TIMEOUT`` above 0, and by default
+        only for anonymous visitors: the key is this ViewSet, the action, the path with its
+        query string, the language and the response format. Override this to add whatever
+        else your serializer or ``get_queryset()`` reads from the request (a header, a cookie),
+        or return None to never cache.
         """
-        data = self._retrieve_from_rows(request)
-        if data is None:
-            return super().retrieve(request, *args, **kwargs)
-        return Response(data)
+        request = self.request
+        if settings.SHOPKIT_API_CACHE_TIMEOUT <= 0 or request.user.is_authenticated:
+            return None
+        renderer = getattr(request, "accepted_renderer", None)
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            self.action,
+            request.get_full_path(),
+            get_language(),
+            getattr(renderer, "media_type", None),
+        )
 
-    def _rows_queryset(self) -> QuerySet[Any]:
-        """Return the filtered queryset whose ids (or ``values()``) the row paths read."""
-        self._reads_rows = True
-        try:
-            queryset = self.filter_queryset(self.get_queryset())
-        finally:
-            self._reads_rows = False
-        # A host's get_queryset() may still add prefetches: values() rows have nothing to hold.
-        return queryset.prefetch_related(None)
+    def count_cache_key_parts(self) -> tuple[Any, ...] | None:
+        """Return what this list's row count depends on besides the catalog data, or None.
 
-    def _retrieve_from_rows(self, request: Request) -> dict[str, Any] | None:
-        serializer_class: Any = self.get_serializer_class()
-        if (
-            not getattr(serializer_class, "can_serialize_rows", lambda: False)()
-            or not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer)
-            or type(self).get_object is not GenericAPIView.get_object
-            or not all(_reads_without_object(request, p) for p in self.get_permissions())
-        ):
-            return None
-        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
-        if lookup_url_kwarg not in self.kwargs:
-            return None
-        queryset = self._rows_queryset()
-        try:
-            product = queryset.filter(**{self.lookup_field: self.kwargs[lookup_url_kwarg]})
-            reader = serializer_class.row_reader(queryset.model, queryset.db)
-            ids = None if reader is None else reader.compile(product, ordered=False)
-            if reader is not None and ids is not None:
-                rows = reader.read(ids)
-            else:
-                rows = serializer_class.read_rows(product)
-        except (TypeError, ValueError, DjangoValidationError):
-            return None  # DRF's get_object_or_404 turns these into a 404
-        if len(rows) != 1:
-            return None
-        data: dict[str, Any] = serializer_class.serialize_rows(rows, tags_read=True)[0]
-        return data
+        The default is this ViewSet, the action, the user (id and staff flag) and the query
+        parameters except those choosing the page. Override this if your ``get_queryset()``
+        reads more of the request, or return None to count on every request.
+        """
+        request = self.request
+        user = request.user
+        parameters = sorted(
+            (name, tuple(values))
+            for name, values in request.query_params.lists()
+            if name not in _PAGE_PARAMETERS
+        )
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            self.action,
+            user.pk if user.is_authenticated else None,
+            bool(getattr(user, "is_staff", False)),
+            tuple(parameters),
+        )
+
+    def count_rows(self, queryset: QuerySet[Any]) -> int:
+        """Return the number of products ``queryset`` lists; the paginator asks this.
+
+        The count is cached per catalog version for ``SHOPKIT_COUNT_CACHE_TIMEOUT`` seconds,
+        keyed by :meth:`count_cache_key_parts`, so deep pages do not count every time.
+        """
+        parts = self.count_cache_key_parts()
+        timeout = settings.SHOPKIT_COUNT_CACHE_TIMEOUT
+        if parts is None or timeout <= 0:
+            return queryset.count()
+        return cached_count(_digest(parts), queryset.count, timeout)
+
+    def _maybe_cached(self, respond: Callable[[], Response]) -> Response:
+        parts = self.response_cache_key_parts()
+        if parts is None:
+            return respond()
+        cached = cached_response_data(_digest(parts), lambda: _plain_data(respond()))
+        status_code, data = cached
+        return Response(data, status=status_code)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         """Return the write serializer for writes and the review one for ``reviews``."""
@@ -238,8 +223,17 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     @extend_schema(responses=ProductSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def featured(self, request: Request) -> Response:
-        """Return the featured products (cached; no query on a cache hit)."""
-        return Response(get_featured_products(self.serializer_class))
+        """Return the featured products, serialized for this request.
+
+        Only their ids are cached (per catalog version); the products are read through
+        ``get_queryset()`` and serialized by ``get_serializer()``, as a list page is.
+        """
+        ids = get_featured_product_ids()
+        position = {pk: index for index, pk in enumerate(ids)}
+        products = sorted(
+            self.get_queryset().filter(pk__in=ids), key=lambda product: position[product.pk]
+        )
+        return Response(self.get_serializer(products, many=True).data)
 
     @extend_schema(responses=ProductSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="mine", permission_classes=[IsAuthenticated])
@@ -345,3 +339,13 @@ class TagViewSet(_StaffWriteMixin, viewsets.ModelViewSet[Any]):
     def get_queryset(self) -> QuerySet[Any]:
         """Return the tags in name order."""
         return get_tag_model()._default_manager.order_by("name", "pk")
+
+
+def _digest(parts: tuple[Any, ...]) -> str:
+    # Paths and query strings are unbounded; cache keys are not (memcached: 250 bytes).
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _plain_data(response: Response) -> tuple[int, Any]:
+    # DRF's ReturnDict/ReturnList hold their serializer; the cache gets plain data.
+    return response.status_code, response.data

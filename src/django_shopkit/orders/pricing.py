@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django_shopkit.catalog.pricing import current_discount
+from django_shopkit.catalog.pricing import discount_price
 from django_shopkit.money import quantize
 
 __all__ = ["LinePrice", "Totals", "line_price", "totals", "unit_price"]
@@ -20,8 +20,8 @@ def unit_price(product: Any, now: datetime.datetime | None = None) -> Decimal:
     Load products with ``select_related("discount")`` so this runs no query.
     """
     price = quantize(product.price)
-    discount = current_discount(product, now)
-    return price if discount is None else quantize(discount.apply(price))
+    discounted = discount_price(product, now=now)
+    return price if discounted is None else quantize(discounted)
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,60 @@
-"""The catalog's product API with the buy-now action of the orders app composed in.
+"""Buy now: ``POST products/{id}/purchase/``, a route of the orders app.
 
-``django_shopkit.urls`` registers :class:`PurchaseProductViewSet` instead of the catalog's
-``ProductViewSet`` when the orders app is installed, so ``products/{id}/purchase/`` exists
-without the catalog importing orders.
+The route is one of the orders app's own URL patterns (``django_shopkit.orders.urls`` and the
+whole-API include), not an action of the product ViewSet, so it stays whatever product
+ViewSet the host registers, and the catalog never imports orders.
 """
 
 from __future__ import annotations
 
-from django_shopkit.catalog.views import ProductViewSet
-from django_shopkit.orders.views import PurchaseMixin
+from typing import Any
 
-__all__ = ["PurchaseProductViewSet"]
+from django.db.models import QuerySet
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from django_shopkit.loading import get_product_model
+from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, extend_schema
+from django_shopkit.orders.serializers import OrderSerializer, PurchaseSerializer
+from django_shopkit.orders.services import get_order_service
+from django_shopkit.orders.views import OrderErrorsMixin, get_idempotency_key
+
+__all__ = ["PurchaseView"]
 
 
-class PurchaseProductViewSet(PurchaseMixin, ProductViewSet):
-    """The catalog's ProductViewSet plus ``POST products/{id}/purchase/``."""
+class PurchaseView(OrderErrorsMixin, GenericAPIView[Any]):
+    """``POST products/{id}/purchase/``: one product, one order (signed-in users)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = PurchaseSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the products that can be bought; override this to withhold more."""
+        manager: Any = get_product_model()._default_manager
+        queryset: QuerySet[Any] = manager.active().with_discount()
+        return queryset
+
+    @extend_schema(
+        request=PurchaseSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: OrderSerializer, 200: OrderSerializer},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        """Buy ``quantity`` units of this product now; honours ``Idempotency-Key``.
+
+        201 with the new order; 200 with the existing order when the key was used before.
+        """
+        product = self.get_object()
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order, created = get_order_service().place_purchase(
+            product,
+            request.user,
+            data.validated_data["quantity"],
+            idempotency_key=get_idempotency_key(request),
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(OrderSerializer(order).data, status=code)

@@ -7,6 +7,7 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import DefaultRouter
 
+from django_shopkit.orders.purchase import PurchaseView
 from django_shopkit.orders.views import CartItemViewSet, CartView, CheckoutView, OrderViewSet
 
 router = DefaultRouter()
@@ -16,6 +17,8 @@ router.register("cart/items", CartItemViewSet, basename="shopkit-cart-item")
 extra_urlpatterns: list[URLPattern | URLResolver] = [
     path("cart/", CartView.as_view(), name="shopkit-cart"),
     path("checkout/", CheckoutView.as_view(), name="shopkit-checkout"),
+    # Buy now belongs to the orders app: it stays whatever product ViewSet is registered.
+    path("products/<str:pk>/purchase/", PurchaseView.as_view(), name="shopkit-product-purchase"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [*extra_urlpatterns, *router.urls]

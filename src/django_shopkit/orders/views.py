@@ -18,7 +18,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from django_shopkit.catalog.pagination import ShopkitPagination
 from django_shopkit.catalog.services import OutOfStock
 from django_shopkit.loading import get_cart_item_model, get_order_model
 from django_shopkit.orders.exceptions import (
@@ -34,7 +33,6 @@ from django_shopkit.orders.serializers import (
     CartSerializer,
     OrderSerializer,
     PaySerializer,
-    PurchaseSerializer,
     UpdateCartItemSerializer,
 )
 from django_shopkit.orders.services import (
@@ -43,6 +41,7 @@ from django_shopkit.orders.services import (
     get_order_service,
     is_valid_idempotency_key,
 )
+from django_shopkit.pagination import ShopkitPagination
 
 __all__ = [
     "CartItemViewSet",
@@ -53,7 +52,6 @@ __all__ = [
     "OrderViewSet",
     "PaymentRequired",
     "PaymentUnavailable",
-    "PurchaseMixin",
     "get_idempotency_key",
 ]
 
@@ -272,38 +270,3 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         order = self.get_object()
         get_order_service().cancel(order)
         return self._respond(order)
-
-
-class PurchaseMixin(OrderErrorsMixin):
-    """Add ``POST products/{id}/purchase/`` (buy now) to a product ViewSet.
-
-    Compose it with the catalog's ``ProductViewSet``; the catalog itself never imports orders.
-    """
-
-    @extend_schema(
-        request=PurchaseSerializer,
-        parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: OrderSerializer, 200: OrderSerializer},
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        permission_classes=[IsAuthenticated],
-        serializer_class=PurchaseSerializer,
-    )
-    def purchase(self, request: Request, pk: str | None = None) -> Response:
-        """Buy ``quantity`` units of this product now; honours ``Idempotency-Key``.
-
-        201 with the new order; 200 with the existing order when the key was used before.
-        """
-        product = self.get_object()  # type: ignore[attr-defined]
-        data = PurchaseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order, created = get_order_service().place_purchase(
-            product,
-            request.user,
-            data.validated_data["quantity"],
-            idempotency_key=get_idempotency_key(request),
-        )
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(OrderSerializer(order).data, status=code)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django_shopkit.catalog.filters import ProductFilter
 from django_shopkit.catalog.serializers import ProductSerializer, ProductWriteSerializer
-from django_shopkit.orders.purchase import PurchaseProductViewSet
+from django_shopkit.catalog.views import ProductViewSet
 
 
 class ShopProductSerializer(ProductSerializer):
@@ -36,15 +36,14 @@ class ShopProductFilter(ProductFilter):
     brand = django_filters.CharFilter(field_name="brand", lookup_expr="iexact", label=_("Brand"))
 
 
-class ShopProductViewSet(PurchaseProductViewSet):
+class ShopProductViewSet(ProductViewSet):
     """Shopkit's product API with the brand shown, writable, filterable and searchable.
 
-    The base is the ViewSet ``django_shopkit.urls`` registers when the orders app is installed
-    (the catalog's ``ProductViewSet`` plus the ``purchase`` action).
+    ``products/{id}/purchase/`` is the orders app's own route: it stays with any product ViewSet.
     """
 
     serializer_class = ShopProductSerializer
     write_serializer_class = ShopProductWriteSerializer
     filterset_class = ShopProductFilter
-    search_fields = [*PurchaseProductViewSet.search_fields, "brand"]
-    ordering_fields = [*PurchaseProductViewSet.ordering_fields, "brand"]
+    search_fields = [*ProductViewSet.search_fields, "brand"]
+    ordering_fields = [*ProductViewSet.ordering_fields, "brand"]

@@ -3,12 +3,13 @@
 import pytest
 
 from django_shopkit import urls as shopkit_urls
-from django_shopkit.orders.purchase import PurchaseProductViewSet
+from django_shopkit.catalog.views import ProductViewSet
+from django_shopkit.orders.purchase import PurchaseView
 from django_shopkit.urls import api_urlpatterns
 
 
-class SpecialProductViewSet(PurchaseProductViewSet):
-    """A host's product ViewSet, swapped in by basename."""
+class SpecialProductViewSet(ProductViewSet):
+    """A host's product ViewSet, swapped in by basename, exactly as the docs show."""
 
 
 def _routes(patterns):
@@ -19,15 +20,26 @@ def _routes(patterns):
     ]
 
 
-def test_products_get_the_purchase_action_with_the_orders_app():
+def test_purchase_is_an_orders_route_not_a_product_viewset_action():
     registry = {basename: viewset for _, viewset, basename in shopkit_urls.router.registry}
-    assert registry["shopkit-product"] is PurchaseProductViewSet
+    assert registry["shopkit-product"] is ProductViewSet
+    routes = {name: view for _, name, view in _routes(shopkit_urls.urlpatterns)}
+    assert routes["shopkit-product-purchase"] is PurchaseView
 
 
 def test_plain_views_come_before_the_router():
     names = [p.name for p in shopkit_urls.urlpatterns]
-    assert names[:2] == ["shopkit-cart", "shopkit-checkout"]
+    assert names[:3] == ["shopkit-cart", "shopkit-checkout", "shopkit-product-purchase"]
     assert names[-1] == "api-root"
+
+
+def test_swapping_the_product_viewset_keeps_the_purchase_route():
+    routes = {
+        name: view
+        for _, name, view in _routes(api_urlpatterns({"shopkit-product": SpecialProductViewSet}))
+    }
+    assert routes["shopkit-product-purchase"] is PurchaseView
+    assert routes["shopkit-product-detail"] is SpecialProductViewSet
 
 
 def test_api_urlpatterns_without_viewsets_is_the_include():
@@ -42,7 +54,7 @@ def test_api_urlpatterns_swaps_one_viewset_and_keeps_every_path_and_name():
         (path, name) for path, name, _ in default
     ]
     for (path, name, view), (_, _, default_view) in zip(swapped, default, strict=True):
-        if name.startswith("shopkit-product-"):
+        if name.startswith("shopkit-product-") and name != "shopkit-product-purchase":
             assert view is SpecialProductViewSet, path
         else:
             assert view is default_view, path

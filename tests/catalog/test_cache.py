@@ -5,7 +5,6 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from django_shopkit.catalog import cache as catalog_cache
-from django_shopkit.loading import get_product_model
 from tests.factories import make_category, make_discount, make_product, make_review, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +19,17 @@ def featured_prices(api):
 def check_featured_cache_invalidation(api, django_assert_num_queries):
     product = make_product(name="Star", price="10.00", is_featured=True)
     assert featured_prices(api) == {"Star": "10.00"}
+    # Only the ids are cached: a hit reads the products (one query) and their tags (one).
     with django_assert_num_queries(0):
+        assert catalog_cache.get_featured_product_ids() == [product.pk]
+    with django_assert_num_queries(2):
         assert featured_prices(api) == {"Star": "10.00"}
     product.price = Decimal("12.00")
     product.save()
-    assert featured_prices(api) == {"Star": "12.00"}
-    with django_assert_num_queries(0):
-        assert featured_prices(api) == {"Star": "12.00"}
+    newer = make_product(name="Newer", price="5.00", is_featured=True)
+    with django_assert_num_queries(1):
+        assert catalog_cache.get_featured_product_ids() == [newer.pk, product.pk]
+    assert featured_prices(api) == {"Star": "12.00", "Newer": "5.00"}
 
 
 def test_featured_cache_locmem(api, django_assert_num_queries):
@@ -55,11 +58,12 @@ def test_featured_cache_redis(api, redis_url, settings, django_assert_num_querie
         caches["default"].clear()
 
 
-def test_featured_data_is_plain(api):
-    make_product(is_featured=True, tags=["t"])
-    data = catalog_cache.get_featured_products()
-    assert type(data) is list
-    assert all(type(row) is dict for row in data)
+def test_featured_cache_holds_plain_ids_only(api):
+    product = make_product(is_featured=True, tags=["t"])
+    catalog_cache.get_featured_product_ids()
+    version = catalog_cache.get_version(catalog_cache.PRODUCTS)
+    key = catalog_cache.make_key("featured-ids", version, 10)
+    assert catalog_cache.get_cache().get(key) == [product.pk]
 
 
 @pytest.mark.parametrize(
@@ -123,31 +127,37 @@ def test_cache_alias_and_prefix_settings(settings):
     settings.SHOPKIT_CACHE_ALIAS = "shop"
     settings.SHOPKIT_CACHE_KEY_PREFIX = "myshop"
     make_product(is_featured=True)
-    catalog_cache.get_featured_products()
+    catalog_cache.get_featured_product_ids()
     version_key = "myshop:catalog:version:products"
     assert caches["shop"].get(version_key) is not None
     assert caches["default"].get(version_key) is None
     caches["shop"].clear()
 
 
-def test_cached_featured_data_expires_when_a_discount_starts(settings):
+def test_featured_prices_follow_a_discount_that_starts_without_any_save(api):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    product = make_product(is_featured=True)
-    make_discount(product, percent="10", starts_at=timezone.now() + timedelta(seconds=30))
-    now = timezone.now()
-    products = list(get_product_model().objects.for_listing())
-    timeout = catalog_cache._seconds_until_next_discount_change(products, now, 900)
-    assert 1 <= timeout <= 31
+    from django_shopkit.loading import get_discount_model
+
+    product = make_product(name="Star", price="10.00", is_featured=True)
+    make_discount(product, percent="10", starts_at=timezone.now() + timedelta(hours=1))
+    url = reverse("shopkit-product-featured")
+    assert api.get(url).json()[0]["discount_price"] is None
+    # update() sends no signal: only the ids are cached, so the price is read fresh anyway.
+    get_discount_model()._default_manager.update(starts_at=timezone.now() - timedelta(hours=1))
+    assert api.get(url).json()[0]["discount_price"] == "9.00"
 
 
 @pytest.mark.parametrize(("operation", "expected"), [("reserve_stock", 3), ("release_stock", 7)])
-def test_stock_operations_invalidate_cached_products(operation, expected):
+def test_stock_operations_show_in_featured_and_bump_the_version(operation, expected, api):
     from django_shopkit.catalog.services import get_catalog_service
 
     product = make_product(is_featured=True, stock=5)
-    assert catalog_cache.get_featured_products()[0]["stock"] == 5
+    url = reverse("shopkit-product-featured")
+    assert api.get(url).json()[0]["stock"] == 5
+    version = catalog_cache.get_version(catalog_cache.PRODUCTS)
     getattr(get_catalog_service(), operation)(product.pk, 2)
-    assert catalog_cache.get_featured_products()[0]["stock"] == expected
+    assert catalog_cache.get_version(catalog_cache.PRODUCTS) != version
+    assert api.get(url).json()[0]["stock"] == expected

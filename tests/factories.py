@@ -33,17 +33,17 @@ def make_user(username=None, *, password="pw", is_staff=False, **kwargs):
 
 def make_category(name=None, **kwargs):
     """Create a category (slug generated from the name)."""
-    return get_category_model().objects.create(name=name or f"Category {next(_seq)}", **kwargs)
+    return get_category_model()._default_manager.create(name=name or f"Category {next(_seq)}", **kwargs)
 
 
 def make_tag(name=None, **kwargs):
     """Create a tag (slug generated from the name)."""
-    return get_tag_model().objects.create(name=name or f"tag{next(_seq)}", **kwargs)
+    return get_tag_model()._default_manager.create(name=name or f"tag{next(_seq)}", **kwargs)
 
 
 def make_product(name=None, *, price="10.00", stock=10, category=None, tags=(), **kwargs):
     """Create a product; ``tags`` may hold Tag instances or names (created if missing)."""
-    product = get_product_model().objects.create(
+    product = get_product_model()._default_manager.create(
         name=name or f"Product {next(_seq)}",
         price=Decimal(str(price)),
         stock=stock,
@@ -54,7 +54,7 @@ def make_product(name=None, *, price="10.00", stock=10, category=None, tags=(), 
         tag_model = get_tag_model()
         product.tags.add(
             *[
-                t if isinstance(t, tag_model) else tag_model.objects.get_or_create(name=t)[0]
+                t if isinstance(t, tag_model) else tag_model._default_manager.get_or_create(name=t)[0]
                 for t in tags
             ]
         )
@@ -63,13 +63,13 @@ def make_product(name=None, *, price="10.00", stock=10, category=None, tags=(), 
 
 def make_review(product, user=None, rating=5, **kwargs):
     """Create a review of ``product`` (by a new user unless given)."""
-    return get_review_model().objects.create(
+    return get_review_model()._default_manager.create(
         product=product, user=user or make_user(), rating=rating, **kwargs
     )
 
 
 def make_discount(product, percent="10", **kwargs):
     """Create a discount on ``product`` (current unless starts_at/ends_at say otherwise)."""
-    return get_discount_model().objects.create(
+    return get_discount_model()._default_manager.create(
         product=product, percent=Decimal(str(percent)), **kwargs
     )

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
@@ -13,6 +13,16 @@ from tests.factories import make_category, make_discount, make_product, make_rev
 
 LIST = "shopkit-product-list"
 DETAIL = "shopkit-product-detail"
+
+
+def registered_product_viewset():
+    """Return the product ViewSet the host's URLconf mounts (the host's own, if swapped)."""
+    return resolve(reverse(LIST)).func.cls
+
+
+def registered_product_fields():
+    """Return the fields the host's product serializer shows."""
+    return list(registered_product_viewset().serializer_class.Meta.fields)
 
 
 def detail_url(product):

@@ -27,7 +27,7 @@ def payload(**overrides):
 def test_create_requires_authentication(api):
     response = api.post(reverse(LIST), payload(), format="json")
     assert response.status_code in (401, 403)
-    assert not get_product_model().objects.exists()
+    assert not get_product_model()._default_manager.exists()
 
 
 def test_create_sets_owner_and_returns_read_representation(api, user):
@@ -39,7 +39,7 @@ def test_create_sets_owner_and_returns_read_representation(api, user):
     assert data["slug"] == "new-thing"
     assert data["tags"] == ["red"]
     assert data["discount_price"] is None
-    assert get_product_model().objects.get(pk=data["id"]).created_by == user
+    assert get_product_model()._default_manager.get(pk=data["id"]).created_by == user
 
 
 def test_negative_price_is_400_with_a_message(api, user):
@@ -83,7 +83,7 @@ def test_write_permissions(api):
     assert api.put(url, payload(name="Renamed"), format="json").status_code == 200
     api.force_authenticate(owner)
     assert api.delete(url).status_code == 204
-    assert not get_product_model().objects.filter(pk=product.pk).exists()
+    assert not get_product_model()._default_manager.filter(pk=product.pk).exists()
 
 
 def test_patch_cross_field_validation_uses_instance_values(api, user, staff):

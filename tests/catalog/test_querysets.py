@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def products():
-    return get_product_model().objects
+    return get_product_model()._default_manager
 
 
 def test_active_in_stock_featured_filters():
@@ -118,8 +118,8 @@ def test_create_with_tags_reads_once_and_bulk_creates_missing():
         "new one",
         "new two",
     ]
-    assert get_tag_model().objects.count() == 3
-    assert get_tag_model().objects.get(name="new one").slug == "new-one"
+    assert get_tag_model()._default_manager.count() == 3
+    assert get_tag_model()._default_manager.get(name="new one").slug == "new-one"
 
 
 def test_create_with_tags_with_only_existing_tags_inserts_no_tag():
@@ -129,7 +129,7 @@ def test_create_with_tags_with_only_existing_tags_inserts_no_tag():
         "P", Decimal("1.00"), ["a", "b"], category=make_category()
     )
     assert sorted(product.tags.values_list("name", flat=True)) == ["a", "b"]
-    assert get_tag_model().objects.count() == 2
+    assert get_tag_model()._default_manager.count() == 2
 
 
 def test_create_with_tags_numbers_colliding_slugs():
@@ -143,7 +143,7 @@ def test_get_or_create_tags_makes_the_slugs_save_would():
     made = [tag.slug for tag in get_or_create_tags([long_name, symbols])]
     max_length = get_tag_model()._meta.get_field("slug").max_length
     assert all(len(slug) <= max_length for slug in made)
-    get_tag_model().objects.filter(slug__in=made).delete()
+    get_tag_model()._default_manager.filter(slug__in=made).delete()
     assert made == [make_tag(long_name).slug, make_tag(symbols).slug]
     assert made[1] == "item"
 
@@ -169,7 +169,7 @@ def test_get_or_create_tags_survives_a_slug_taken_meanwhile(monkeypatch):
     original = tag_model._default_manager.bulk_create
 
     def racing_bulk_create(objs, **kwargs):
-        tag_model.objects.create(name="NEW!", slug="new")
+        tag_model._default_manager.create(name="NEW!", slug="new")
         return original(objs, **kwargs)
 
     monkeypatch.setattr(tag_model._default_manager, "bulk_create", racing_bulk_create)

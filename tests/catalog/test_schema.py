@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.catalog.helpers import registered_product_viewset
 from tests.openapi import generate
 
 pytest.importorskip("drf_spectacular")
@@ -43,13 +44,18 @@ def test_no_schema_warnings_for_the_catalog(generated):
     assert generated["warnings"] == []
 
 
+@pytest.mark.django_db
 def test_product_endpoints(generated):
     paths = generated["paths"]
-    assert ref(paths["list"]["get"]["responses"]["200"]) == "PaginatedProductList"
+    # The host's serializer (behavioural configuration: BehaveProductSerializer) is described.
+    name = registered_product_viewset().serializer_class.__name__.removesuffix("Serializer")
+    assert ref(paths["list"]["get"]["responses"]["200"]) == f"Paginated{name}List"
+    assert ref(paths["detail"]["get"]["responses"]["200"]) == name
+    # Declared with shopkit's serializers (decorators on ProductViewSet).
+    assert ref(paths["mine"]["get"]["responses"]["200"]) == "PaginatedProductList"
+    assert ref(paths["featured"]["get"]["responses"]["200"]) == ["array", "Product"]
     assert ref(paths["list"]["post"]["responses"]["201"]) == "Product"
     assert ref(paths["detail"]["patch"]["responses"]["200"]) == "Product"
-    assert ref(paths["featured"]["get"]["responses"]["200"]) == ["array", "Product"]
-    assert ref(paths["mine"]["get"]["responses"]["200"]) == "PaginatedProductList"
     assert ref(paths["reviews"]["get"]["responses"]["200"]) == "PaginatedReviewList"
     assert ref(paths["reviews"]["post"]["responses"]["201"]) == "Review"
     params = {p["name"] for p in paths["list"]["get"]["parameters"]}

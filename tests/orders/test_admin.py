@@ -57,7 +57,7 @@ def test_actions_go_through_the_service_and_report_errors(order_admin, staff, us
     paid = place_order(user, (product, 1))
     get_order_service().process_payment(paid, {})
     pending = place_order(user, (product, 2))
-    queryset = get_order_model().objects.filter(pk__in=[paid.pk, pending.pk])
+    queryset = get_order_model()._default_manager.filter(pk__in=[paid.pk, pending.pk])
 
     request = admin_request(staff, "post")
     order_admin.mark_fulfilled(request, queryset)

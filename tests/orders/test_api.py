@@ -84,7 +84,7 @@ def test_add_to_cart_rejects_missing_product_and_too_many(api):
 def test_patch_and_delete_a_line(api, user):
     product = make_product(stock=5)
     fill_cart(user, (product, 1))
-    item = get_cart_item_model().objects.get(cart__user=user)
+    item = get_cart_item_model()._default_manager.get(cart__user=user)
     response = api.patch(item_url(item), {"quantity": 4}, format="json")
     assert response.status_code == 200
     assert reload(item).quantity == 4
@@ -92,7 +92,7 @@ def test_patch_and_delete_a_line(api, user):
     assert api.patch(item_url(item), {"quantity": 0}, format="json").status_code == 400
     assert api.put(item_url(item), {"quantity": 2}, format="json").status_code == 405
     assert api.delete(item_url(item)).status_code == 204
-    assert not get_cart_item_model().objects.filter(pk=item.pk).exists()
+    assert not get_cart_item_model()._default_manager.filter(pk=item.pk).exists()
 
 
 def test_delete_cart_empties_it(api, user):
@@ -103,7 +103,7 @@ def test_delete_cart_empties_it(api, user):
 
 def test_another_users_cart_item_is_a_404(api, other_api, user):
     fill_cart(user, (make_product(stock=5), 1))
-    item = get_cart_item_model().objects.get(cart__user=user)
+    item = get_cart_item_model()._default_manager.get(cart__user=user)
     assert other_api.patch(item_url(item), {"quantity": 2}, format="json").status_code == 404
     assert other_api.delete(item_url(item)).status_code == 404
     assert reload(item).quantity == 1
@@ -187,7 +187,7 @@ def test_checkout_with_idempotency_key_replays(api, user):
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert reload(product).stock == 8
-    assert get_order_model().objects.filter(user=user).count() == 1
+    assert get_order_model()._default_manager.filter(user=user).count() == 1
 
 
 @pytest.mark.parametrize("key", ["", "x" * 256])
@@ -204,7 +204,7 @@ def test_checkout_errors_are_4xx_with_a_message(api, user):
     assert empty.json()["detail"] == "Your cart is empty."
     product = make_product(name="Scarf", stock=2)
     fill_cart(user, (product, 2))
-    type(product).objects.filter(pk=product.pk).update(stock=1)
+    type(product)._default_manager.filter(pk=product.pk).update(stock=1)
     out = api.post(reverse(CHECKOUT))
     assert out.status_code == 409
     assert "Scarf" in out.json()["detail"]
@@ -298,7 +298,7 @@ def test_pay_flow(api, user):
     again = api.post(order_url(order, "pay"), {"token": "tok_ok"})
     assert again.status_code == 409
     assert "cannot become paid" in again.json()["detail"]
-    assert get_payment_model().objects.filter(order=order).count() == 2
+    assert get_payment_model()._default_manager.filter(order=order).count() == 2
 
 
 def test_pay_requires_a_token(api, user):
@@ -360,7 +360,7 @@ def test_failed_attempts_survive_atomic_requests(api, user, monkeypatch):
     timeout = api.post(order_url(order, "pay"), {"token": "tok_timeout"})
     assert timeout.status_code == 503
     statuses = list(
-        get_payment_model().objects.filter(order=order).order_by("pk").values_list("status")
+        get_payment_model()._default_manager.filter(order=order).order_by("pk").values_list("status")
     )
     assert statuses == [("failed",), ("pending",)]
     assert api.post(order_url(order, "pay"), {"token": "tok_ok"}).status_code == 200

@@ -68,7 +68,7 @@ def test_forty_buyers_for_ten_units(postgres):
     errors = [value for kind, value in results if kind == "error"]
     assert all(isinstance(e, InsufficientStock) and product.name in str(e) for e in errors)
     assert sum(kind == "ok" for kind, _ in results) == 10
-    assert get_order_model().objects.count() == 10
+    assert get_order_model()._default_manager.count() == 10
     assert reload(product).stock == 0
     # The 30 losers keep their carts; the 10 winners' carts are empty.
     assert get_cart_service().lines(None).count() == 0
@@ -91,11 +91,11 @@ def test_carts_in_opposite_orders_neither_deadlock_nor_oversell(postgres):
     results = run_concurrently([checkout(u) for u in forward + backward])
 
     assert set(errors_by_type(results)) <= {"InsufficientStock"}, results
-    orders = get_order_model().objects.all()
+    orders = get_order_model()._default_manager.all()
     assert orders.count() == 4  # c has 4 units
     assert (reload(a).stock, reload(b).stock, reload(c).stock) == (2, 2, 0)
     for order in orders:  # all or nothing: every order has its three lines
-        assert get_order_item_model().objects.filter(order=order).count() == 3
+        assert get_order_item_model()._default_manager.filter(order=order).count() == 3
 
 
 def test_same_checkout_twice_at_once_with_one_key(postgres):
@@ -109,7 +109,7 @@ def test_same_checkout_twice_at_once_with_one_key(postgres):
     orders = {value[0].pk for _, value in results}
     assert len(orders) == 1
     assert sorted(value[1] for _, value in results) == [False] * 5 + [True]
-    assert get_order_model().objects.count() == 1
+    assert get_order_model()._default_manager.count() == 1
     assert reload(product).stock == 8
 
 
@@ -142,7 +142,7 @@ def test_two_concurrent_pay_calls_charge_once(postgres, settings):
     order = get_order_service().create_order(user, get_cart_service().get_cart(user))
 
     def pay():
-        fresh = get_order_model().objects.get(pk=order.pk)
+        fresh = get_order_model()._default_manager.get(pk=order.pk)
         return get_order_service().process_payment(fresh, {"token": "tok_ok"})
 
     results = run_concurrently([pay, pay])
@@ -152,7 +152,7 @@ def test_two_concurrent_pay_calls_charge_once(postgres, settings):
     (error,) = [value for kind, value in results if kind == "error"]
     assert isinstance(error, InvalidTransition)
     assert len(DummyGateway.charges) == 1
-    assert get_payment_model().objects.filter(order=order).count() == 1
+    assert get_payment_model()._default_manager.filter(order=order).count() == 1
     assert reload(order).status == "paid"
 
 

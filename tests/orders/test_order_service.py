@@ -49,7 +49,7 @@ def test_create_order_snapshots_prices_reserves_stock_and_empties_the_cart(user)
         Decimal("1.35"),
         Decimal("36.15"),
     )
-    items = {i.product_name: i for i in get_order_item_model().objects.filter(order=order)}
+    items = {i.product_name: i for i in get_order_item_model()._default_manager.filter(order=order)}
     assert items["Tea"].unit_price == Decimal("4.05")
     assert items["Tea"].original_unit_price == Decimal("4.50")
     assert items["Tea"].line_total == Decimal("12.15")
@@ -62,9 +62,9 @@ def test_create_order_snapshots_prices_reserves_stock_and_empties_the_cart(user)
 def test_order_keeps_its_lines_when_the_product_is_deleted(user):
     product = make_product(name="Gone")
     order = place_order(user, (product, 1))
-    get_order_item_model().objects.filter(order=order).update(product=None)
+    get_order_item_model()._default_manager.filter(order=order).update(product=None)
     product.delete()
-    item = get_order_item_model().objects.get(order=order)
+    item = get_order_item_model()._default_manager.get(order=order)
     assert item.product_id is None
     assert item.product_name == "Gone"
 
@@ -82,7 +82,7 @@ def test_out_of_stock_line_fails_the_whole_order(user):
     plenty = make_product(stock=10)
     scarce = make_product(name="Scarce", stock=2)
     cart = fill_cart(user, (plenty, 3), (scarce, 2))
-    get_product_model().objects.filter(pk=scarce.pk).update(stock=1)  # someone bought one
+    get_product_model()._default_manager.filter(pk=scarce.pk).update(stock=1)  # someone bought one
 
     with pytest.raises(InsufficientStock, match="Scarce") as excinfo:
         get_order_service().create_order(user, cart)
@@ -102,7 +102,7 @@ def test_out_of_stock_line_fails_the_whole_order(user):
 def test_product_deactivated_after_adding_fails_the_order(user):
     product = make_product(name="Retired")
     cart = fill_cart(user, (product, 1))
-    get_product_model().objects.filter(pk=product.pk).update(is_active=False)
+    get_product_model()._default_manager.filter(pk=product.pk).update(is_active=False)
     with pytest.raises(ProductUnavailable, match="Retired"):
         get_order_service().create_order(user, cart)
     assert order_count() == 0
@@ -162,7 +162,7 @@ def test_checkout_goes_through_the_cart_service(user):
     SkippingCartService.cleared.clear()
     with override_settings(SHOPKIT_CART_SERVICE=f"{__name__}.SkippingCartService"):
         order = get_order_service().create_order(user, cart)
-    assert [i.product_id for i in get_order_item_model().objects.filter(order=order)] == [kept.pk]
+    assert [i.product_id for i in get_order_item_model()._default_manager.filter(order=order)] == [kept.pk]
     assert SkippingCartService.cleared == [cart.pk]
     assert (reload(kept).stock, reload(skipped).stock) == (4, 5)
 
@@ -214,7 +214,7 @@ def test_cancel_releases_stock(user):
 def test_cancel_skips_lines_whose_product_was_deleted(user):
     product = make_product(stock=5)
     order = place_order(user, (product, 1))
-    get_order_item_model().objects.filter(order=order).update(product=None)
+    get_order_item_model()._default_manager.filter(order=order).update(product=None)
     get_order_service().cancel(order)
     assert reload(order).status == OrderStatus.CANCELLED
 
@@ -233,7 +233,7 @@ def test_fulfil_and_refund(user):
 
 def _order_in(user, status):
     order = place_order(user, (make_product(), 1))
-    get_order_model().objects.filter(pk=order.pk).update(status=status)
+    get_order_model()._default_manager.filter(pk=order.pk).update(status=status)
     return reload(order)
 
 

@@ -30,7 +30,7 @@ def order(user):
 
 
 def payments(order):
-    return list(get_payment_model().objects.filter(order=order).order_by("pk"))
+    return list(get_payment_model()._default_manager.filter(order=order).order_by("pk"))
 
 
 def test_successful_payment_marks_the_order_paid(order):
@@ -176,7 +176,7 @@ def test_refund_timeout_keeps_the_order_paid_and_can_be_retried(order, settings)
 
 
 def test_order_with_an_unresolved_payment_cannot_be_cancelled(order):
-    product = get_order_item_model().objects.get(order=order).product
+    product = get_order_item_model()._default_manager.get(order=order).product
     stock = reload(product).stock
     with pytest.raises(PaymentPending):
         get_order_service().process_payment(order, {"token": "tok_timeout"})

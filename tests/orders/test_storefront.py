@@ -78,7 +78,7 @@ def test_add_to_cart_errors_go_back_with_a_message(client):
 def test_update_and_remove_lines_and_others_lines_are_404(client, other_client, user):
     product = make_product(stock=5)
     fill_cart(user, (product, 1))
-    item = get_cart_item_model().objects.get(cart__user=user)
+    item = get_cart_item_model()._default_manager.get(cart__user=user)
     update = reverse("shopkit_orders:cart-item-update", args=[item.pk])
     remove = reverse("shopkit_orders:cart-item-remove", args=[item.pk])
     assert other_client.post(update, {"quantity": 3}).status_code == 404
@@ -89,7 +89,7 @@ def test_update_and_remove_lines_and_others_lines_are_404(client, other_client, 
     assert any("in stock" in m for m in messages_of(response))
     assert reload(item).quantity == 3
     client.post(remove)
-    assert not get_cart_item_model().objects.filter(pk=item.pk).exists()
+    assert not get_cart_item_model()._default_manager.filter(pk=item.pk).exists()
 
 
 def test_checkout_places_one_order_even_when_submitted_twice(client, user):
@@ -102,7 +102,7 @@ def test_checkout_places_one_order_even_when_submitted_twice(client, user):
     key = re.search(r'name="idempotency_key" value="(\w+)"', page).group(1)
     first = client.post(reverse("shopkit_orders:checkout"), {"idempotency_key": key})
     again = client.post(reverse("shopkit_orders:checkout"), {"idempotency_key": key})
-    order = get_order_model().objects.get(user=user)
+    order = get_order_model()._default_manager.get(user=user)
     expected = reverse("shopkit_orders:order-detail", args=[order.number])
     assert first["Location"] == again["Location"] == expected
     assert reload(product).stock == 3
@@ -113,11 +113,11 @@ def test_checkout_places_one_order_even_when_submitted_twice(client, user):
 def test_checkout_out_of_stock_returns_to_the_cart(client, user):
     product = make_product(name="Last One", stock=1)
     fill_cart(user, (product, 1))
-    type(product).objects.filter(pk=product.pk).update(stock=0)
+    type(product)._default_manager.filter(pk=product.pk).update(stock=0)
     response = client.post(reverse("shopkit_orders:checkout"), {"idempotency_key": "k"})
     assert response["Location"] == reverse("shopkit_orders:cart")
     assert any("Last One" in m for m in messages_of(response))
-    assert not get_order_model().objects.exists()
+    assert not get_order_model()._default_manager.exists()
 
 
 def test_order_pages_are_private(client, other_client, user):
@@ -191,4 +191,4 @@ def test_anonymous_add_to_cart_logs_in_then_returns_to_the_product(db):
     assert response.status_code == 302
     assert "login" in response["Location"]
     assert response["Location"].endswith("next=" + detail)
-    assert not get_cart_item_model().objects.exists()
+    assert not get_cart_item_model()._default_manager.exists()

@@ -1,0 +1,41 @@
+"""The behavioural host's serializers: the overrides Django developers write every day."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from django_shopkit.catalog.serializers import ProductSerializer, ProductWriteSerializer
+from django_shopkit.money import quantize
+
+#: What a ``X-Member: gold`` visitor pays of the discounted price.
+GOLD_SHARE = Decimal("0.90")
+
+
+class BehaveProductSerializer(ProductSerializer):
+    """Shows ``sku`` and ``viewer``; gold members see a lower discounted price."""
+
+    viewer = serializers.SerializerMethodField()
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "sku", "viewer"]
+        read_only_fields = fields
+
+    def get_discount_price(self, obj):
+        # The everyday pattern: read the request from the context (a KeyError without one).
+        request = self.context["request"]
+        price = super().get_discount_price(obj)
+        if price is not None and request.headers.get("X-Member") == "gold":
+            price = format(quantize(Decimal(price) * GOLD_SHARE), "f")
+        return price
+
+    def get_viewer(self, obj):
+        user = self.context["request"].user
+        return user.get_username() if user.is_authenticated else None
+
+
+class BehaveProductWriteSerializer(ProductWriteSerializer):
+    class Meta(ProductWriteSerializer.Meta):
+        fields = [*ProductWriteSerializer.Meta.fields, "sku"]
+
+    def to_representation(self, instance):
+        return BehaveProductSerializer(instance, context=self.context).data

@@ -33,7 +33,9 @@ def make_user(username=None, *, password="pw", is_staff=False, **kwargs):
 
 def make_category(name=None, **kwargs):
     """Create a category (slug generated from the name)."""
-    return get_category_model()._default_manager.create(name=name or f"Category {next(_seq)}", **kwargs)
+    return get_category_model()._default_manager.create(
+        name=name or f"Category {next(_seq)}", **kwargs
+    )
 
 
 def make_tag(name=None, **kwargs):
@@ -54,7 +56,9 @@ def make_product(name=None, *, price="10.00", stock=10, category=None, tags=(), 
         tag_model = get_tag_model()
         product.tags.add(
             *[
-                t if isinstance(t, tag_model) else tag_model._default_manager.get_or_create(name=t)[0]
+                t
+                if isinstance(t, tag_model)
+                else tag_model._default_manager.get_or_create(name=t)[0]
                 for t in tags
             ]
         )

@@ -91,15 +91,10 @@ class ShopkitCursorPagination(CursorPagination):
     ordering = ("-created_at", "-id")
     page_size_query_param = "page_size"
 
-    @property
-    def page_size(self) -> int:  # type: ignore[override]
-        """Return the default page size (``SHOPKIT_PAGE_SIZE``)."""
-        return settings.SHOPKIT_PAGE_SIZE
-
-    @property
-    def max_page_size(self) -> int:  # type: ignore[override]
-        """Return the largest page size a client may ask for (``SHOPKIT_MAX_PAGE_SIZE``)."""
-        return settings.SHOPKIT_MAX_PAGE_SIZE
+    def __init__(self) -> None:
+        # DRF assigns page_size per request, so these are read here, not as properties.
+        self.page_size = settings.SHOPKIT_PAGE_SIZE
+        self.max_page_size = settings.SHOPKIT_MAX_PAGE_SIZE
 
 
 class PaginationFromSetting:

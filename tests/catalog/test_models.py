@@ -20,7 +20,9 @@ def test_three_products_with_one_name_get_three_slugs():
 def test_negative_price_is_rejected_by_the_database():
     product_model = get_product_model()
     with pytest.raises(IntegrityError), transaction.atomic():
-        product_model._default_manager.create(name="Bad", price=Decimal("-0.01"), category=make_category())
+        product_model._default_manager.create(
+            name="Bad", price=Decimal("-0.01"), category=make_category()
+        )
 
 
 def test_review_save_and_delete_keep_stored_rating_current():

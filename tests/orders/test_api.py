@@ -360,7 +360,10 @@ def test_failed_attempts_survive_atomic_requests(api, user, monkeypatch):
     timeout = api.post(order_url(order, "pay"), {"token": "tok_timeout"})
     assert timeout.status_code == 503
     statuses = list(
-        get_payment_model()._default_manager.filter(order=order).order_by("pk").values_list("status")
+        get_payment_model()
+        ._default_manager.filter(order=order)
+        .order_by("pk")
+        .values_list("status")
     )
     assert statuses == [("failed",), ("pending",)]
     assert api.post(order_url(order, "pay"), {"token": "tok_ok"}).status_code == 200

@@ -162,7 +162,9 @@ def test_checkout_goes_through_the_cart_service(user):
     SkippingCartService.cleared.clear()
     with override_settings(SHOPKIT_CART_SERVICE=f"{__name__}.SkippingCartService"):
         order = get_order_service().create_order(user, cart)
-    assert [i.product_id for i in get_order_item_model()._default_manager.filter(order=order)] == [kept.pk]
+    assert [i.product_id for i in get_order_item_model()._default_manager.filter(order=order)] == [
+        kept.pk
+    ]
     assert SkippingCartService.cleared == [cart.pk]
     assert (reload(kept).stock, reload(skipped).stock) == (4, 5)
 

@@ -127,8 +127,8 @@ def test_generated_app_serves_the_api_in_a_new_project(tmp_path):
         "shell",
         "-c",
         "from django_shopkit.loading import get_category_model, get_product_model; "
-        "c = get_category_model()._default_manager.create(name='Tools'); "
-        "get_product_model()._default_manager.create(name='Scaffolded hammer', price='9.50', stock=3, "
+        "c = get_category_model().objects.create(name='Tools'); "
+        "get_product_model().objects.create(name='Scaffolded hammer', price='9.50', stock=3, "
         "category=c)",
     )
 

@@ -145,11 +145,15 @@ class Stages:
 
 
 def command_test(extra: list[str]) -> int:
-    """Run the suite under both host configurations, on SQLite and PostgreSQL, and the example."""
+    """Run the suite under the three host configurations, on SQLite and PostgreSQL; the example."""
     ensure_venv(with_example=(EXAMPLE / "pytest.ini").exists())
     stages = Stages()
     base_env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    configs = [("config 1", "tests.settings"), ("config 2", "tests.settings_alt")]
+    configs = [
+        ("config 1", "tests.settings"),
+        ("config 2", "tests.settings_alt"),
+        ("config 3", "tests.settings_behave"),
+    ]
 
     for label, module in configs:
         stages.pytest(

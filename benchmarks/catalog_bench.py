@@ -1,43 +1,44 @@
-"""Benchmark the catalog's read path against the data floor, in-process.
+"""Benchmark the catalog's read path against the data floor, in-process, in one run.
 
 Run from the repository root (``make bench`` does the same)::
 
-    .venv/bin/python benchmarks/catalog_bench.py [--database both|sqlite|postgres]
-                                                 [--iterations 300] [--settings tests.settings]
+    .venv/bin/python benchmarks/catalog_bench.py [--database postgres|sqlite]
+        [--products 5000] [--scale 500000] [--iterations 200] [--settings tests.settings]
 
-On each database (by default SQLite in memory, then PostgreSQL if it answers at
-``--postgres-url``, default ``$DATABASE_URL`` or the local server), it creates a scratch
-database (Django's test database machinery; ``shopkit_bench_<pid>`` on PostgreSQL, dropped at
-the end), builds 5,000 products (20 categories, 200 tags with 3 per product, 0-5 reviews each, a
-fifth discounted) with bulk_create, then times:
+On PostgreSQL by default (``--postgres-url``, default ``$DATABASE_URL`` or the local server;
+SQLite in memory with ``--database sqlite``), it creates a scratch database with Django's test
+database machinery (``shopkit_bench_<pid>``, dropped at the end), builds ``--products``
+products (20 categories, 200 tags with 3 per product, 0-5 reviews each, a fifth discounted)
+and times, through the real URL's view (``resolve()`` + the ViewSet + rendering to JSON;
+Django middleware excluded), alternating with the floor so load hits both:
 
-* the API product list at 50 per page and the product detail, through the real URL and
-  ViewSet (``resolve()`` + the view + rendering to JSON bytes; Django middleware excluded);
-* the floor: the same rows fetched with one hand-written SQL query (ids of the page first,
-  then joins) and dumped with ``json.dumps``;
-* the framework floor: an empty DRF ``APIView`` returning ``Response({})`` through the same
-  call path (request factory, view, rendering), next to the detail floor: what any DRF
-  endpoint costs before it reads a row;
-* the ORM lookup: building ``filter(is_active=True).filter(pk=...).values("pk")`` and
-  compiling its SQL,
-  without running it, next to the detail floor: what any detail view that honours
-  ``get_queryset()`` costs before the database is asked.
+* ``list (50/page)``: the product list, page-number pagination, a random page each time;
+* ``detail``: one product;
+* ``cached anon list``: the same list pages for an anonymous visitor with
+  ``SHOPKIT_API_CACHE_TIMEOUT`` on, every page already cached;
+* ``cursor list``: the list with ``ShopkitCursorPagination``, from a random point of the
+  catalog each time (deep pages included);
 
-It prints medians, queries per request and the ratio of each median to its floor.
+against the data floor: the same rows read with one hand-written SQL query (the page's ids
+first, then the joins) and dumped with ``json.dumps``. With ``--scale N`` it then grows the
+catalog to N products (bulk inserts, no reviews for the new ones) and times the cursor list
+again: its median at N against its median at ``--products``.
+
+It prints medians, queries per request, each ratio and whether it is within its target.
 """
 
 import argparse
+import base64
 import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 import warnings
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "src"))
@@ -46,17 +47,20 @@ PRODUCTS = 5000
 CATEGORIES = 20
 TAGS = 200
 PAGE_SIZE = 50
-TARGET = 2.5
+BATCH = 5000
+#: Most a read path may cost, as a multiple of its floor (or, for the scale, of itself).
+TARGETS = {
+    "list (50/page)": 3.0,
+    "detail": 3.0,
+    "cached anon list": 1.5,
+}
+SCALE_TARGET = 1.3
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 SCRATCH_DATABASE = "shopkit_bench"
+CURSOR_PAGINATION = "django_shopkit.pagination.ShopkitCursorPagination"
 
 
-def build_data(count=PRODUCTS):
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.utils import timezone
-
-    from django_shopkit.catalog.services import get_catalog_service
+def models():
     from django_shopkit.loading import (
         get_category_model,
         get_discount_model,
@@ -65,94 +69,129 @@ def build_data(count=PRODUCTS):
         get_tag_model,
     )
 
-    rng = random.Random(42)
-    category_model, tag_model = get_category_model(), get_tag_model()
-    product_model, review_model = get_product_model(), get_review_model()
-    discount_model = get_discount_model()
-    user_model = get_user_model()
+    return (
+        get_category_model(),
+        get_tag_model(),
+        get_product_model(),
+        get_review_model(),
+        get_discount_model(),
+    )
 
-    users = user_model.objects.bulk_create(
+
+def build_base():
+    """Create the users, categories and tags every product draws from."""
+    from django.contrib.auth import get_user_model
+
+    category_model, tag_model, *_ = models()
+    user_model = get_user_model()
+    users = user_model._default_manager.bulk_create(
         [user_model(**{user_model.USERNAME_FIELD: f"bench{i}"}) for i in range(5)]
     )
-    categories = category_model.objects.bulk_create(
+    categories = category_model._default_manager.bulk_create(
         [category_model(name=f"Category {i}", slug=f"category-{i}") for i in range(CATEGORIES)]
     )
-    tags = tag_model.objects.bulk_create(
+    tags = tag_model._default_manager.bulk_create(
         [tag_model(name=f"tag {i}", slug=f"tag-{i}") for i in range(TAGS)]
     )
-    now = timezone.now()
-    products = product_model.objects.bulk_create(
-        [
-            product_model(
-                name=f"Product {i}",
-                slug=f"product-{i}",
-                description=f"Description of product {i}. " * 4,
-                price=Decimal(rng.randint(100, 100000)) / 100,
-                stock=rng.randint(0, 50),
-                is_featured=i % 50 == 0,
-                category=categories[i % CATEGORIES],
-            )
-            for i in range(count)
-        ],
-        batch_size=1000,
-    )
-    # auto_now_add gives every row nearly the same time; spread them like a real catalog.
-    product_model.objects.bulk_update(
-        [
-            setattr(p, "created_at", now - timedelta(minutes=count - i)) or p
-            for i, p in enumerate(products)
-        ],
-        ["created_at"],
-        batch_size=1000,
-    )
+    return users, categories, tags
+
+
+def add_products(start, stop, base, *, reviews):
+    """Insert products ``start`` to ``stop`` (numbers) with tags and discounts, in batches."""
+    _category_model, _tag_model, product_model, review_model, discount_model = models()
+    users, categories, tags = base
+    rng = random.Random(start)
     through = product_model.tags.through
     product_field = product_model.tags.field.m2m_field_name()
     tag_field = product_model.tags.field.m2m_reverse_field_name()
-    through.objects.bulk_create(
-        [
-            through(**{f"{product_field}_id": p.pk, f"{tag_field}_id": t.pk})
-            for p in products
-            for t in rng.sample(tags, 3)
-        ],
-        batch_size=2000,
-    )
-    review_model.objects.bulk_create(
-        [
-            review_model(product=p, user=u, rating=rng.randint(1, 5), comment="ok")
-            for p in products
-            for u in rng.sample(users, rng.randint(0, 5))
-        ],
-        batch_size=2000,
-    )
-    discount_model.objects.bulk_create(
-        [discount_model(product=p, percent=Decimal(rng.randint(5, 50))) for p in products[::5]]
-    )
+    manager = product_model._default_manager
+    for low in range(start, stop, BATCH):
+        products = manager.bulk_create(
+            [
+                product_model(
+                    name=f"Product {i}",
+                    slug=f"product-{i}",
+                    description=f"Description of product {i}. " * 4,
+                    price=Decimal(rng.randint(100, 100000)) / 100,
+                    stock=rng.randint(0, 50),
+                    is_featured=i % 50 == 0,
+                    category=categories[i % CATEGORIES],
+                )
+                for i in range(low, min(stop, low + BATCH))
+            ]
+        )
+        through._default_manager.bulk_create(
+            [
+                through(**{f"{product_field}_id": p.pk, f"{tag_field}_id": t.pk})
+                for p in products
+                for t in rng.sample(tags, 3)
+            ]
+        )
+        discount_model._default_manager.bulk_create(
+            [discount_model(product=p, percent=Decimal(rng.randint(5, 50))) for p in products[::5]]
+        )
+        if reviews:
+            review_model._default_manager.bulk_create(
+                [
+                    review_model(product=p, user=u, rating=rng.randint(1, 5), comment="ok")
+                    for p in products
+                    for u in rng.sample(users, rng.randint(0, 5))
+                ]
+            )
+
+
+def spread_creation_times():
+    """Give products distinct creation times, a minute apart in id order (newest last)."""
+    from django.db import connection
+
+    _, _, product_model, _, _ = models()
+    table = connection.ops.quote_name(product_model._meta.db_table)
+    # auto_now_add gave every row of a batch the same time; a real catalog's differ. One
+    # UPDATE in this scratch database (bulk_update would take minutes at scale).
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} "
+                "SET created_at = TIMESTAMPTZ '2020-01-01' + id * INTERVAL '1 minute'"
+            )
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute(
+                f"UPDATE {table} SET created_at = "
+                f"strftime('%Y-%m-%d %H:%M:%S', '2020-01-01', '+' || id || ' minutes')"
+            )
+            cursor.execute("ANALYZE")
+
+
+def build_data(count):
+    from django.db import connection
+
+    from django_shopkit.catalog.services import get_catalog_service
+
+    base = build_base()
+    add_products(0, count, base, reviews=True)
     # bulk_create sends no signals: store the rating figures reviews keep current, one UPDATE.
     get_catalog_service().refresh_ratings()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return products
+    spread_creation_times()
+    _, _, product_model, _, _ = models()
+    del connection  # only the helpers above touch it directly
+    return base, list(product_model._default_manager.values_list("pk", flat=True))
 
 
-def floor_sql(detail):
+def floor_sql(kind):
     """Return one hand-written SQL query for a page (or one product) with everything shown."""
-    from django_shopkit.loading import (
-        get_category_model,
-        get_discount_model,
-        get_product_model,
-        get_tag_model,
-    )
-
-    product, category = get_product_model(), get_category_model()
-    tag, discount = get_tag_model(), get_discount_model()
+    category, tag, product, _review, discount = models()
     through = product.tags.through
     p_col = product.tags.field.m2m_column_name()
     t_col = product.tags.field.m2m_reverse_name()
-    page = (
-        "SELECT id FROM {p} WHERE is_active ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s"
-        if not detail
-        else "SELECT id FROM {p} WHERE id = %s AND is_active"
-    ).format(p=product._meta.db_table)
+    pages = {
+        "page": "SELECT id FROM {p} WHERE is_active "
+        "ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s",
+        "cursor": "SELECT id FROM {p} WHERE is_active AND created_at < %s "
+        "ORDER BY created_at DESC, id DESC LIMIT %s",
+        "detail": "SELECT id FROM {p} WHERE id = %s AND is_active",
+    }
+    page = pages[kind].format(p=product._meta.db_table)
     return f"""
         SELECT p.id, p.name, p.slug, p.description, p.price, p.stock, p.category_id, c.name,
                p.average_rating, p.review_count, p.is_featured, p.created_at,
@@ -198,38 +237,6 @@ def floor_request(sql, params):
     return json.dumps(list(out.values())).encode()
 
 
-def plain_drf_views():
-    """Return list and detail views serializing with DRF's regular ModelSerializer path."""
-    from rest_framework import serializers
-
-    from django_shopkit.catalog.serializers import ProductSerializer
-    from django_shopkit.catalog.views import ProductViewSet
-
-    class PlainProductSerializer(ProductSerializer):
-        def to_representation(self, instance):
-            return serializers.ModelSerializer.to_representation(self, instance)
-
-    class PlainProductViewSet(ProductViewSet):
-        serializer_class = PlainProductSerializer
-
-    return (
-        PlainProductViewSet.as_view({"get": "list"}),
-        PlainProductViewSet.as_view({"get": "retrieve"}),
-    )
-
-
-def empty_drf_view():
-    """Return an APIView that does nothing but answer ``{}``: DRF's own cost per request."""
-    from rest_framework.response import Response
-    from rest_framework.views import APIView
-
-    class EmptyView(APIView):
-        def get(self, request):
-            return Response({})
-
-    return EmptyView.as_view()
-
-
 def api_request(view_func, request, kwargs):
     response = view_func(request, **kwargs)
     response.render()
@@ -248,13 +255,19 @@ def timed_pair(api_fn, floor_fn, iterations):
     return statistics.median(api_samples), statistics.median(floor_samples)
 
 
-def count_queries(fn):
+def count_queries(fn, i=0):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
-        fn(0)
+        fn(i)
     return len(ctx.captured_queries)
+
+
+def cursor_token(position):
+    """Return DRF's cursor for "the rows after ``position``" (its own encoding)."""
+    query = urlencode({"p": position}, doseq=True)
+    return base64.b64encode(query.encode("ascii")).decode("ascii")
 
 
 def postgres_answers(url):
@@ -270,41 +283,34 @@ def postgres_answers(url):
     return None
 
 
-def run_each(args):
-    """Run this script once per database, in a fresh process each (Django configures once)."""
-    status = 0
-    for database in ("sqlite", "postgres"):
-        if database == "postgres":
-            reason = postgres_answers(args.postgres_url)
-            if reason is not None:
-                print(f"\nPostgreSQL skipped: {args.postgres_url} does not answer ({reason})")
-                continue
-        print(f"\n== {database} ==", flush=True)
-        command = [sys.executable, __file__, "--database", database]
-        command += ["--iterations", str(args.iterations), "--settings", args.settings]
-        command += ["--postgres-url", args.postgres_url, "--products", str(args.products)]
-        status = subprocess.call(command) or status
-    return status
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=["both", "sqlite", "postgres"], default="both")
+    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument(
         "--postgres-url", default=os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES_URL
     )
-    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--settings", default="tests.settings")
     parser.add_argument(
         "--products", type=int, default=PRODUCTS, help="catalog size (smaller: a quick check)"
+    )
+    parser.add_argument(
+        "--scale", type=int, default=0, help="then grow the catalog to this size (cursor list)"
     )
     args = parser.parse_args()
     if args.iterations < 1:
         parser.error("--iterations must be at least 1")
     if args.products < 100:
         parser.error("--products must be at least 100 (the detail samples 100 products)")
-    if args.database == "both":
-        return run_each(args)
+    if args.scale and args.scale <= args.products:
+        parser.error("--scale must be larger than --products")
+    if args.database == "postgres":
+        reason = postgres_answers(args.postgres_url)
+        if reason is not None:
+            sys.exit(
+                f"PostgreSQL at {args.postgres_url} does not answer ({reason}); "
+                "set --postgres-url or run with --database sqlite"
+            )
 
     os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
     # The test settings read the database from DATABASE_URL; the scratch database is named by
@@ -333,120 +339,145 @@ def main():
         connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
-def run(args):
-    """Build the catalog in the scratch database, time every read path and print the table."""
-    from django.conf import settings
-    from django.urls import resolve, reverse
-    from rest_framework.test import APIRequestFactory
+class Endpoints:
+    """The API calls and their floors on the catalog as it is now."""
 
-    from django_shopkit.catalog.cache import get_cache
-    from django_shopkit.loading import get_product_model
+    def __init__(self, product_ids):
+        from django.urls import resolve, reverse
+        from rest_framework.test import APIRequestFactory
 
-    t0 = time.perf_counter()
-    products = build_data(args.products)
-    engine = settings.DATABASES["default"]["ENGINE"]
-    print(f"built {args.products} products in {time.perf_counter() - t0:.1f} s ({engine})")
+        _, _, product_model, _, _ = models()
+        self.factory = APIRequestFactory()
+        self.pages = max(1, len(product_ids) // PAGE_SIZE)
+        self.list_url = reverse("shopkit-product-list")
+        self.list_view = resolve(self.list_url).func
+        self.sample_ids = random.Random(7).sample(product_ids, 100)
+        self.detail_urls = [reverse("shopkit-product-detail", args=[pk]) for pk in self.sample_ids]
+        self.detail_view = resolve(self.detail_urls[0]).func
+        # Cursor positions spread over the whole catalog, deep pages included.
+        times = product_model._default_manager.order_by("?").values_list("created_at", flat=True)
+        self.positions = list(times[:100])
+        self.sql = {kind: floor_sql(kind) for kind in ("page", "cursor", "detail")}
 
-    factory = APIRequestFactory()
-    pages = args.products // PAGE_SIZE
-    list_url = reverse("shopkit-product-list")
-    list_view = resolve(list_url).func
-    sample_ids = [p.pk for p in random.Random(7).sample(products, 100)]
-    # URL routing is outside what is timed, for the detail as for the list.
-    detail_urls = [reverse("shopkit-product-detail", args=[pk]) for pk in sample_ids]
-    detail_view = resolve(detail_urls[0]).func
+    def list(self, i):
+        page = i % self.pages + 1
+        request = self.factory.get(self.list_url, {"page": page, "page_size": PAGE_SIZE})
+        return api_request(self.list_view, request, {})
 
-    def api_list(i):
-        page = i % pages + 1
-        request = factory.get(list_url, {"page": page, "page_size": PAGE_SIZE})
-        return api_request(list_view, request, {})
+    def detail(self, i):
+        n = i % len(self.sample_ids)
+        request = self.factory.get(self.detail_urls[n])
+        return api_request(self.detail_view, request, {"pk": str(self.sample_ids[n])})
 
-    def api_detail(i):
-        n = i % len(sample_ids)
-        request = factory.get(detail_urls[n])
-        return api_request(detail_view, request, {"pk": str(sample_ids[n])})
+    def cursor_list(self, i):
+        # DRF's own cursor position is str() of the ordering field's value.
+        cursor = cursor_token(str(self.positions[i % len(self.positions)]))
+        request = self.factory.get(self.list_url, {"cursor": cursor, "page_size": PAGE_SIZE})
+        return api_request(self.list_view, request, {})
 
-    list_sql, detail_sql = floor_sql(detail=False), floor_sql(detail=True)
+    def floor_list(self, i):
+        return floor_request(self.sql["page"], [PAGE_SIZE, (i % self.pages) * PAGE_SIZE])
 
-    def floor_list(i):
-        return floor_request(list_sql, [PAGE_SIZE, (i % pages) * PAGE_SIZE])
+    def floor_cursor_list(self, i):
+        from django.db import connection
 
-    def floor_detail(i):
-        return floor_request(detail_sql, [sample_ids[i % len(sample_ids)]])
+        position = connection.ops.adapt_datetimefield_value(self.positions[i % len(self.positions)])
+        return floor_request(self.sql["cursor"], [position, PAGE_SIZE])
 
-    # Same rows on both sides, or the comparison means nothing.
-    api_ids = [row["id"] for row in json.loads(api_list(3))["results"]]
-    floor_ids = [row["id"] for row in json.loads(floor_list(3))]
-    assert api_ids == floor_ids, "list and floor return different rows"
-    get_cache().clear()
+    def floor_detail(self, i):
+        return floor_request(self.sql["detail"], [self.sample_ids[i % len(self.sample_ids)]])
 
-    for fn in (api_list, api_detail, floor_list, floor_detail):  # warm-up
-        for i in range(20):
-            fn(i)
 
-    # For comparison: the same endpoints with DRF's regular ModelSerializer path.
-    plain_list_view, plain_detail_view = plain_drf_views()
-
-    def plain_list(i):
-        page = i % pages + 1
-        request = factory.get(list_url, {"page": page, "page_size": PAGE_SIZE})
-        return api_request(plain_list_view, request, {})
-
-    def plain_detail(i):
-        n = i % len(sample_ids)
-        return api_request(
-            plain_detail_view, factory.get(detail_urls[n]), {"pk": str(sample_ids[n])}
-        )
-
-    assert json.loads(plain_list(3)) == json.loads(api_list(3)), "plain DRF output differs"
-    assert json.loads(plain_detail(3)) == json.loads(api_detail(3)), "plain DRF output differs"
-
-    empty_view = empty_drf_view()
-
-    def framework_floor(i):
-        return api_request(empty_view, factory.get("/"), {})
-
-    product_model = get_product_model()
-
-    def orm_lookup(i):
-        # What any detail that honours get_queryset() does before the database is asked:
-        # build the filtered queryset and compile its SQL (not executed).
-        pk = sample_ids[i % len(sample_ids)]
-        queryset = product_model.objects.filter(is_active=True).filter(pk=pk).values("pk")
-        return queryset.query.get_compiler(using=queryset.db).as_sql()
-
+def measure(pairs, iterations):
+    """Time each (name, api, floor) pair; return name -> (api ms, floor ms, queries, floor q)."""
     results = {}
-    for name, api_fn, floor_fn in (
-        ("list (50/page)", api_list, floor_list),
-        ("detail", api_detail, floor_detail),
-        ("list, plain DRF", plain_list, floor_list),
-        ("detail, plain", plain_detail, floor_detail),
-        ("empty DRF view", framework_floor, floor_detail),
-        ("ORM lookup only", orm_lookup, floor_detail),
-    ):
-        api_ms, floor_ms = timed_pair(api_fn, floor_fn, args.iterations)
-        results[name] = (api_ms, floor_ms, count_queries(api_fn), count_queries(floor_fn))
+    for name, api_fn, floor_fn in pairs:
+        for i in range(min(20, iterations)):  # warm-up: caches, connections, plans
+            api_fn(i)
+            floor_fn(i)
+        api_ms, floor_ms = timed_pair(api_fn, floor_fn, iterations)
+        results[name] = (api_ms, floor_ms, count_queries(api_fn, 1), count_queries(floor_fn, 1))
+    return results
 
-    print(f"{'read path':<18}{'API median':>12}{'floor median':>14}{'ratio':>8}{'queries':>10}")
+
+def report(results):
+    print(f"{'read path':<20}{'API median':>12}{'floor median':>14}{'ratio':>8}{'queries':>10}")
     for name, (api_ms, floor_ms, api_q, floor_q) in results.items():
         print(
-            f"{name:<18}{api_ms:>9.2f} ms{floor_ms:>11.2f} ms{api_ms / floor_ms:>7.2f}x"
+            f"{name:<20}{api_ms:>9.2f} ms{floor_ms:>11.2f} ms{api_ms / floor_ms:>7.2f}x"
             f"{api_q:>6} vs {floor_q}"
         )
-    detail_ms, empty_ms = results["detail"][0], results["empty DRF view"][0]
-    print(
-        f"detail above the empty DRF view: {detail_ms - empty_ms:.2f} ms"
-        f" ({empty_ms / detail_ms:.0%} of the detail is the framework floor)"
+
+
+def run(args):
+    """Build the catalog in the scratch database, time every read path and print the table."""
+    from django.test.utils import override_settings
+
+    # Uncached reads unless a measurement turns the response cache on (whatever the settings).
+    with override_settings(SHOPKIT_API_CACHE_TIMEOUT=0):
+        return run_uncached(args)
+
+
+def run_uncached(args):
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    from django_shopkit.catalog.cache import get_cache
+
+    t0 = time.perf_counter()
+    base, product_ids = build_data(args.products)
+    engine = settings.DATABASES["default"]["ENGINE"]
+    print(f"built {args.products} products in {time.perf_counter() - t0:.1f} s ({engine})")
+    ends = Endpoints(product_ids)
+
+    # Same rows on both sides, or the comparison means nothing.
+    api_ids = [row["id"] for row in json.loads(ends.list(3))["results"]]
+    assert api_ids == [row["id"] for row in json.loads(ends.floor_list(3))], "different rows"
+    with override_settings(SHOPKIT_PRODUCT_PAGINATION_CLASS=CURSOR_PAGINATION):
+        api_ids = [row["id"] for row in json.loads(ends.cursor_list(3))["results"]]
+    assert api_ids == [row["id"] for row in json.loads(ends.floor_cursor_list(3))], "cursor"
+    get_cache().clear()
+
+    results = measure(
+        [
+            ("list (50/page)", ends.list, ends.floor_list),
+            ("detail", ends.detail, ends.floor_detail),
+        ],
+        args.iterations,
     )
-    for name in ("list (50/page)", "detail"):
+    with override_settings(SHOPKIT_API_CACHE_TIMEOUT=3600):
+        for i in range(ends.pages):  # every page cached before timing: hits only
+            ends.list(i)
+        results.update(measure([("cached anon list", ends.list, ends.floor_list)], args.iterations))
+    with override_settings(SHOPKIT_PRODUCT_PAGINATION_CLASS=CURSOR_PAGINATION):
+        results.update(
+            measure([("cursor list", ends.cursor_list, ends.floor_cursor_list)], args.iterations)
+        )
+    report(results)
+    for name, target in TARGETS.items():
         api_ms, floor_ms = results[name][:2]
-        verdict = "within" if api_ms <= TARGET * floor_ms else "OVER"
-        print(f"target {name}: {api_ms / floor_ms:.2f}x, {verdict} {TARGET}x of the floor")
-    print(
-        "('plain' rows: DRF's regular path, for comparison; against the detail floor, 'empty DRF"
-        " view' is DRF's cost with no work and 'ORM lookup only' building and compiling the"
-        " detail's queryset, not executed)"
-    )
+        verdict = "within" if api_ms <= target * floor_ms else "OVER"
+        print(f"target {name}: {api_ms / floor_ms:.2f}x, {verdict} {target}x of the floor")
+
+    if args.scale:
+        t0 = time.perf_counter()
+        add_products(args.products, args.scale, base, reviews=False)
+        spread_creation_times()
+        _, _, product_model, _, _ = models()
+        scaled = Endpoints(list(product_model._default_manager.values_list("pk", flat=True)))
+        print(f"\ngrew the catalog to {args.scale} products in {time.perf_counter() - t0:.1f} s")
+        with override_settings(SHOPKIT_PRODUCT_PAGINATION_CLASS=CURSOR_PAGINATION):
+            at_scale = measure(
+                [(f"cursor list @{args.scale}", scaled.cursor_list, scaled.floor_cursor_list)],
+                args.iterations,
+            )
+        report(at_scale)
+        small, large = results["cursor list"][0], at_scale[f"cursor list @{args.scale}"][0]
+        verdict = "within" if large <= SCALE_TARGET * small else "OVER"
+        print(
+            f"target cursor list at {args.scale} vs {args.products}: {large / small:.2f}x, "
+            f"{verdict} {SCALE_TARGET}x"
+        )
     return 0
 
 

@@ -126,3 +126,15 @@ def test_a_field_drf_skips_is_left_out():
     assert detail.status_code == 200
     assert "maybe" not in detail.data
     assert "maybe" not in call(SkippingViewSet, "list").data["results"][0]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("12.5", "12.50"), ("0", "0.00"), ("3.005", "3.01"), ("1E+1", "10.00"), ("-0.004", "-0.00")],
+)
+def test_decimal_columns_show_the_columns_places(value, shown):
+    from decimal import Decimal
+
+    from django_shopkit.catalog.serializers import DecimalColumn
+
+    assert DecimalColumn(decimal_places=2).to_representation(Decimal(value)) == shown

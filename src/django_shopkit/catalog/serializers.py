@@ -8,7 +8,7 @@ any ``ModelSerializer``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models, transaction
@@ -26,6 +26,7 @@ from django_shopkit.loading import (
 
 __all__ = [
     "CategorySerializer",
+    "DecimalColumn",
     "LazyModel",
     "PopularCategorySerializer",
     "ProductSerializer",
@@ -45,17 +46,47 @@ class LazyModel:
         return self.getter()
 
 
+class DecimalColumn(serializers.ReadOnlyField):
+    """A stored decimal as a string with the column's places (``"12.50"``), ``None`` kept.
+
+    What DRF's ``DecimalField(coerce_to_string=True)`` shows for a value of the column, without
+    its per-value validation context (the value was validated when it was written).
+    """
+
+    def __init__(self, decimal_places: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.exponent = Decimal(1).scaleb(-decimal_places)
+
+    def to_representation(self, value: Any) -> str:
+        """Return ``value`` quantized to the column's places, as a plain decimal string."""
+        return format(Decimal(value).quantize(self.exponent, rounding=ROUND_HALF_UP), "f")
+
+
 class ProductSerializer(serializers.ModelSerializer[Any]):
     """Read representation of a product (lists, detail, featured, mine).
 
-    A plain ``ModelSerializer``: subclass it to add fields or override a method. The discounted
-    price comes from :meth:`get_discount_price`, which asks the product's discount
+    A ``ModelSerializer``: subclass it to add fields (``Meta.fields``), redefine one or
+    override a method, as with any DRF serializer; each field runs through DRF's own
+    ``to_representation()``. The stock fields are declared, so DRF need not introspect the
+    model per request, and plain columns are read-only fields shown as stored. The
+    discounted price comes from :meth:`get_discount_price`, which asks the product's discount
     (``Discount.price_for(product, request)``), so a pricing rule overridden on either is what
     every read shows.
     """
 
+    id = serializers.ReadOnlyField()
+    name = serializers.ReadOnlyField()
+    slug = serializers.ReadOnlyField()
+    description = serializers.ReadOnlyField()
+    price = DecimalColumn(decimal_places=2)
+    stock = serializers.ReadOnlyField()
+    category = serializers.ReadOnlyField(source="category_id")
     category_name = serializers.CharField(source="category.name", read_only=True)
     tags: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    average_rating = DecimalColumn(decimal_places=2)
+    review_count = serializers.ReadOnlyField()
+    is_featured = serializers.ReadOnlyField()
+    created_at = serializers.DateTimeField(read_only=True)
     discount_price = serializers.SerializerMethodField(
         help_text=_("Price after the current discount, a decimal string; null without one.")
     )

@@ -5,7 +5,6 @@ import datetime
 from django.urls import resolve, reverse
 from django.utils import timezone
 from rest_framework import serializers
-from rest_framework.test import APIRequestFactory
 
 from django_shopkit.catalog.serializers import ProductSerializer
 from django_shopkit.catalog.views import ProductViewSet
@@ -40,25 +39,6 @@ def make_full_product(**kwargs):
     make_review(product, rating=5)
     make_discount(product, percent="20")
     return product
-
-
-class PlainSerializer(ProductSerializer):
-    """DRF's regular ModelSerializer path: the reference output."""
-
-    def to_representation(self, instance):
-        return serializers.ModelSerializer.to_representation(self, instance)
-
-
-class PlainViewSet(ProductViewSet):
-    serializer_class = PlainSerializer
-
-
-def plain(action, params=None, path="/", **kwargs):
-    """Return the rendered response of ``PlainViewSet``'s ``action`` (the reference)."""
-    view = PlainViewSet.as_view({"get": action})
-    response = view(APIRequestFactory().get(path, params or {}), **kwargs)
-    response.render()
-    return response
 
 
 def varied_products():

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 
+from django_shopkit.catalog.cache import invalidate_products
 from django_shopkit.catalog.slugs import numbered_slug, slug_base
 from django_shopkit.loading import get_tag_model
 
@@ -85,8 +86,6 @@ class ProductManager(models.Manager[_M]):
         """
         if quantity < 0:
             raise ValueError("quantity must not be negative")
-        from django_shopkit.catalog.cache import invalidate_products
-
         count = self.filter(pk__in=list(product_ids)).update(stock=quantity)
         if count:
             invalidate_products()

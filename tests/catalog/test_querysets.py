@@ -78,6 +78,8 @@ def test_with_rating_annotates_live_values_in_default_order():
     # The stored figures stay the stored ones (no clash with the annotations).
     assert by_pk[rated.pk].average_rating == Decimal("3.50")
     assert by_pk[rated.pk].review_count == 2
+    # An explicit order is kept.
+    assert list(products().order_by("pk").with_rating()) == [rated, unrated]
 
 
 @pytest.mark.parametrize("count", [2, 8])

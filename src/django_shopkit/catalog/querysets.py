@@ -81,12 +81,14 @@ class ProductQuerySet(models.QuerySet[_M]):
         The stored ``average_rating`` and ``review_count`` fields are what list pages should
         read; this aggregates over the review table and is meant for reports and checks.
         Django drops ``Meta.ordering`` from aggregate queries, so the default order is
-        restated here.
+        restated here when no explicit one was set.
         """
         annotated: Any = self.annotate(
             rating_avg=Avg("reviews__rating"), rating_total=Count("reviews")
         )
-        result: ProductQuerySet[_M] = annotated.order_by(*self._default_order())
+        if not annotated.ordered:
+            annotated = annotated.order_by(*(self.model._meta.ordering or ["pk"]))
+        result: ProductQuerySet[_M] = annotated
         return result
 
     def tag_prefetch(self) -> Prefetch[Any]:
@@ -105,7 +107,3 @@ class ProductQuerySet(models.QuerySet[_M]):
         read either); one more prefetches the tags (:meth:`tag_prefetch`).
         """
         return self.select_related("category", "discount").prefetch_related(self.tag_prefetch())
-
-    def _default_order(self) -> list[Any]:
-        ordering: list[Any] = list(self.query.order_by or self.model._meta.ordering or [])
-        return ordering or ["pk"]

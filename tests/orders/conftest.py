@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from django_shopkit.orders.payments import DummyGateway
+from django_shopkit.orders.gateways.dummy import DummyGateway
 from tests.factories import make_user
 
 

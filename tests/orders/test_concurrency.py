@@ -13,7 +13,7 @@ from django.db import connection
 
 from django_shopkit.loading import get_order_item_model, get_order_model, get_payment_model
 from django_shopkit.orders.exceptions import InsufficientStock, InvalidTransition
-from django_shopkit.orders.payments import DummyGateway
+from django_shopkit.orders.gateways.dummy import DummyGateway
 from django_shopkit.orders.services import get_cart_service, get_order_service
 from tests.factories import make_product, make_user
 from tests.orders.helpers import fill_cart, reload

@@ -1,136 +1,511 @@
-"""Charging and refunding orders through the payment gateway, at most once per order."""
+"""Paying and refunding orders through the gateway: no lock or transaction across the call.
+
+Every step has three parts: record the attempt (and its idempotency key) in a short
+transaction and commit; call the provider with no transaction open; apply its answer with
+conditional UPDATEs that only move an attempt out of an open state. A crash between the steps
+leaves an open attempt that :meth:`OrderPayments.refresh_payment` (the
+``shopkit_reconcile_payments`` command) settles by asking the provider.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from django_shopkit.loading import get_payment_model
+from django_shopkit.conf import settings
+from django_shopkit.loading import (
+    get_order_model,
+    get_payment_event_model,
+    get_payment_model,
+    get_refund_model,
+)
 from django_shopkit.orders import signals
-from django_shopkit.orders.abstract_models import OrderStatus, PaymentStatus
+from django_shopkit.orders.abstract_models import (
+    CAPTURED_PAYMENT_STATUSES,
+    OPEN_PAYMENT_STATUSES,
+    OrderStatus,
+    PaymentStatus,
+    RefundStatus,
+)
 from django_shopkit.orders.exceptions import (
+    InvalidRefund,
     InvalidTransition,
+    PaymentActionRequired,
     PaymentDeclined,
     PaymentError,
     PaymentPending,
+    PaymentProcessing,
 )
-from django_shopkit.orders.payments import GatewayError, PaymentGateway, get_payment_gateway
+from django_shopkit.orders.payments import (
+    GatewayError,
+    GatewayEvent,
+    Outcome,
+    PaymentGateway,
+    PaymentResult,
+    get_payment_gateway,
+)
 from django_shopkit.orders.states import OrderTransitions
 
-__all__ = ["OrderPayments"]
+__all__ = ["OrderAmounts", "OrderPayments", "order_amounts"]
 
 logger = logging.getLogger(__name__)
 
+#: The payment status each provider outcome moves an open attempt to.
+_STATUS_OF: dict[Outcome, str] = {
+    Outcome.SUCCEEDED: PaymentStatus.SUCCEEDED,
+    Outcome.FAILED: PaymentStatus.FAILED,
+    Outcome.PENDING: PaymentStatus.PROCESSING,
+    Outcome.REQUIRES_ACTION: PaymentStatus.REQUIRES_ACTION,
+    Outcome.CANCELLED: PaymentStatus.CANCELLED,
+}
+
+
+@dataclass(frozen=True)
+class OrderAmounts:
+    """What an order's payments add up to."""
+
+    total: Decimal
+    paid: Decimal
+    refunded: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        """Return what is left to pay (never below zero)."""
+        return max(self.total - self.paid, Decimal("0.00"))
+
+
+def order_amounts(order: Any, payments: Iterable[Any]) -> OrderAmounts:
+    """Return the paid, refunded and outstanding amounts of ``order`` from its payments.
+
+    Pass ``order.payments.all()`` (prefetched on list pages, so this costs no query).
+    ``refunded`` includes refunds still waiting for the provider's answer.
+    """
+    paid = Decimal("0.00")
+    refunded = Decimal("0.00")
+    for payment in payments:
+        if payment.status in CAPTURED_PAYMENT_STATUSES:
+            paid += payment.amount
+            refunded += payment.amount_refunded
+    return OrderAmounts(order.total, paid, refunded)
+
 
 class OrderPayments(OrderTransitions):
-    """Payment steps of the order service: charge once, refund."""
+    """Payment steps of the order service: pay, refresh, cancel, refund, webhooks."""
 
     def get_gateway(self) -> PaymentGateway:
         """Return the payment gateway to charge through. Override to pick one per order."""
         return get_payment_gateway()
 
-    def process_payment(self, order: Any, payment_data: Mapping[str, Any] | None = None) -> Any:
-        """Charge the order's total once and mark it paid; return the successful payment.
+    def new_idempotency_key(self, order: Any, kind: str = "pay") -> str:
+        """Return a provider idempotency key for a new attempt or refund; unique everywhere."""
+        # Random, not a counter: provider keys live per account, across databases and resets.
+        return f"shopkit-{kind}-{order.number}-{uuid.uuid4().hex}"
 
-        The order row stays locked during the gateway call, so concurrent calls for one order
-        run one after the other and the second finds the order paid. Each attempt is a Payment
-        row with an idempotency key; an attempt whose outcome is unknown (timeout) stays
-        ``pending`` and the next call retries it with the same key, which a real provider
-        answers with the first charge instead of charging again. Raises PaymentDeclined,
-        PaymentPending or InvalidTransition.
+    # -- Paying ---------------------------------------------------------------------------
+
+    def process_payment(
+        self, order: Any, payment_data: Mapping[str, Any] | None = None, return_url: str = ""
+    ) -> Any:
+        """Pay the order's total once; return the captured payment and mark the order paid.
+
+        The attempt is recorded and committed first, the gateway is called with no
+        transaction or row lock open, and its answer is applied with conditional updates. An
+        order has one open attempt at a time: concurrent calls share it and its idempotency
+        key, so the provider charges once. Raises PaymentActionRequired (the buyer must act;
+        ``payment.action``), PaymentProcessing (settles later), PaymentDeclined,
+        PaymentPending (unknown outcome; retrying is safe) or InvalidTransition.
         """
         gateway = self.get_gateway()
+        payment, created = self.begin_payment(order, gateway)
+        try:
+            if created or (payment.status == PaymentStatus.CREATED or not payment.reference):
+                # New, or never answered: (re)send it; the key makes a repeat a no-op.
+                result = gateway.start_payment(payment, payment_data or {}, return_url)
+            else:
+                result = gateway.refresh(payment)
+        except GatewayError as exc:
+            self.record_unknown(payment, exc)
+            raise PaymentPending(
+                _("The payment could not be confirmed; try again: %(reason)s") % {"reason": exc},
+                payment,
+            ) from exc
+        payment = self.apply_result(payment, result)
+        return self._settle(order, payment)
+
+    def begin_payment(self, order: Any, gateway: PaymentGateway) -> tuple[Any, bool]:
+        """Return the order's open attempt, or record and commit a new one; and whether new."""
         payment_model = get_payment_model()
         with transaction.atomic():
             locked = self.lock(order)
             self.check_transition(locked, OrderStatus.PAID)
-            payments = payment_model._default_manager.filter(order=locked)
-            payment = payments.filter(status=PaymentStatus.PENDING).order_by("pk").last()
-            if payment is None:
-                payment = payment_model._default_manager.create(
-                    order=locked,
-                    gateway=gateway.name,
-                    amount=locked.total,
-                    currency=locked.currency,
-                    idempotency_key=f"order-{locked.pk}-attempt-{payments.count() + 1}",
+            open_attempt = (
+                payment_model._default_manager.filter(
+                    order=locked, status__in=OPEN_PAYMENT_STATUSES
                 )
-            try:
-                result = gateway.charge(
-                    amount=payment.amount,
-                    currency=payment.currency,
-                    payment_data=payment_data or {},
-                    idempotency_key=payment.idempotency_key,
-                )
-            except GatewayError as exc:
-                # Unknown outcome: keep the attempt pending so a retry reuses its key.
-                logger.warning("Payment %s of order %s: %s", payment.pk, locked.number, exc)
-                payment.message = str(exc)
-                payment.save(update_fields=["message", "updated_at"])
-                error: PaymentError = PaymentPending(
-                    _("The payment could not be confirmed; try again: %(reason)s")
-                    % {"reason": exc},
-                    payment,
-                )
-            else:
-                payment.reference = result.reference
-                payment.message = result.message
-                if result.success:
-                    payment.status = PaymentStatus.SUCCEEDED
-                    payment.save(update_fields=["status", "reference", "message", "updated_at"])
-                    locked.status = OrderStatus.PAID
-                    locked.paid_at = timezone.now()
-                    locked.save(update_fields=["status", "paid_at", "updated_at"])
-                    self.on_commit(self._send, signals.order_paid, locked, payment=payment)
-                    self._sync(order, locked)
-                    return payment
-                payment.status = PaymentStatus.FAILED
-                payment.save(update_fields=["status", "reference", "message", "updated_at"])
-                error = PaymentDeclined(
-                    _("The payment was declined: %(reason)s") % {"reason": result.message},
-                    payment,
-                )
-        # Raised after the atomic block so the failed or pending attempt is committed.
-        raise error
+                .order_by("pk")
+                .last()
+            )
+            if open_attempt is not None:
+                return open_attempt, False
+            payment = payment_model._default_manager.create(
+                order=locked,
+                gateway=gateway.name,
+                amount=locked.total,
+                currency=locked.currency,
+                status=PaymentStatus.CREATED,
+                idempotency_key=self.new_idempotency_key(locked),
+            )
+        return payment, True
 
-    def refund(self, order: Any) -> Any:
-        """Refund the successful payment of a paid or fulfilled order through its gateway."""
-        gateway = self.get_gateway()
+    def record_unknown(self, payment: Any, exc: Exception) -> None:
+        """Keep an attempt whose answer was lost open (``processing``) with the error."""
+        logger.warning("Payment %s: the provider's answer is unknown: %s", payment.pk, exc)
+        get_payment_model()._default_manager.filter(
+            pk=payment.pk, status__in=OPEN_PAYMENT_STATUSES
+        ).update(status=PaymentStatus.PROCESSING, message=str(exc), updated_at=timezone.now())
+
+    def apply_result(self, payment: Any, result: PaymentResult) -> Any:
+        """Move ``payment`` to the provider's answer if it is still open; return it re-read.
+
+        A conditional UPDATE: an answer that arrives after another (a webhook racing the
+        buyer's return, a duplicate delivery) changes nothing. A success is applied even to an
+        attempt already marked failed, since the money did move.
+        """
+        payment_model = get_payment_model()
+        target = _STATUS_OF[result.outcome]
+        sources = list(OPEN_PAYMENT_STATUSES)
+        if target == PaymentStatus.SUCCEEDED:
+            sources.append(PaymentStatus.FAILED)
+        fields: dict[str, Any] = {
+            "status": target,
+            "message": result.message,
+            "action": result.action.as_dict() if result.action else {},
+            "updated_at": timezone.now(),
+        }
+        if result.reference:
+            fields["reference"] = result.reference
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    moved = payment_model._default_manager.filter(
+                        pk=payment.pk, status__in=sources
+                    ).update(**fields)
+            except IntegrityError:
+                # Another attempt of the order was captured already: this one is a second
+                # charge that staff must refund. Never lose it silently.
+                logger.error(
+                    "Payment %s succeeded at the provider but order %s has a captured payment "
+                    "already; refund it.",
+                    payment.pk,
+                    payment.order_id,
+                )
+                moved = 0
+            fresh = payment_model._default_manager.get(pk=payment.pk)
+            if moved and target == PaymentStatus.SUCCEEDED:
+                self.mark_paid(fresh, result.amount)
+        return fresh
+
+    def mark_paid(self, payment: Any, captured: Decimal | None = None) -> None:
+        """Mark the payment's order paid if the captured amount covers its total."""
+        order_model = get_order_model()
+        order = order_model._default_manager.get(pk=payment.order_id)
+        amount = payment.amount if captured is None else captured
+        if amount < order.total:
+            logger.error("Payment %s captured %s of %s.", payment.pk, amount, order.total)
+            return
+        now = timezone.now()
+        payable = [s for s, targets in self.transitions.items() if OrderStatus.PAID in targets]
+        moved = order_model._default_manager.filter(pk=order.pk, status__in=payable).update(
+            status=OrderStatus.PAID, paid_at=now, updated_at=now
+        )
+        if moved:
+            order.status, order.paid_at, order.updated_at = OrderStatus.PAID, now, now
+            self.on_commit(self._send, signals.order_paid, order, payment=payment)
+        else:
+            logger.error("Payment %s captured for order %s, which is not payable.", payment.pk, order)
+
+    def _settle(self, order: Any, payment: Any) -> Any:
+        """Return a captured payment (the order synced) or raise the error its state means."""
+        status = payment.status
+        if status in CAPTURED_PAYMENT_STATUSES:
+            self._sync(order, get_order_model()._default_manager.get(pk=order.pk))
+            return payment
+        if status == PaymentStatus.REQUIRES_ACTION:
+            raise PaymentActionRequired(_("The payment needs your confirmation."), payment)
+        if status in (PaymentStatus.PROCESSING, PaymentStatus.CREATED):
+            raise PaymentProcessing(
+                _("The payment is being processed; the order is paid once it clears."), payment
+            )
+        if status == PaymentStatus.CANCELLED:
+            raise PaymentDeclined(_("The payment was cancelled."), payment)
+        raise PaymentDeclined(
+            _("The payment was declined: %(reason)s") % {"reason": payment.message}, payment
+        )
+
+    def refresh_payment(self, payment: Any) -> Any:
+        """Ask the provider about an open attempt and apply its answer; return it re-read.
+
+        Call it when the buyer returns from a redirect, or from the reconcile command for
+        attempts stuck after a crash or a lost answer. Raises PaymentPending if the provider
+        still gives no answer.
+        """
+        if payment.status not in OPEN_PAYMENT_STATUSES:
+            return payment
+        try:
+            result = self.get_gateway().refresh(payment)
+        except GatewayError as exc:
+            self.record_unknown(payment, exc)
+            raise PaymentPending(str(exc), payment) from exc
+        return self.apply_result(payment, result)
+
+    def cancel_payment(self, payment: Any) -> Any:
+        """Cancel an attempt that waits for the buyer's action; return it re-read."""
+        if payment.status not in OPEN_PAYMENT_STATUSES:
+            return payment
+        try:
+            result = self.get_gateway().cancel(payment)
+        except GatewayError as exc:
+            raise PaymentPending(str(exc), payment) from exc
+        return self.apply_result(payment, result)
+
+    def cancel(self, order: Any) -> Any:
+        """Cancel a pending order; attempts still waiting for the buyer are cancelled first."""
+        waiting = get_payment_model()._default_manager.filter(
+            order=order, status=PaymentStatus.REQUIRES_ACTION
+        )
+        for payment in waiting:
+            self.cancel_payment(payment)
+        return super().cancel(order)
+
+    def reconcile(self, older_than: int | None = None) -> dict[str, int]:
+        """Refresh every attempt open for ``older_than`` seconds; return counts by new status.
+
+        Also re-sends refunds left pending (same idempotency key). Defaults to
+        ``SHOPKIT_PAYMENT_RECONCILE_AFTER``.
+        """
+        seconds = settings.SHOPKIT_PAYMENT_RECONCILE_AFTER if older_than is None else older_than
+        cutoff = timezone.now() - timedelta(seconds=seconds)
+        counts: dict[str, int] = {}
+        stuck = get_payment_model()._default_manager.filter(
+            status__in=OPEN_PAYMENT_STATUSES, updated_at__lte=cutoff
+        )
+        for payment in stuck.order_by("pk"):
+            try:
+                status = str(self.refresh_payment(payment).status)
+            except PaymentError:
+                status = "unknown"
+            counts[status] = counts.get(status, 0) + 1
+        refunds = get_refund_model()._default_manager.filter(
+            status=RefundStatus.PENDING, updated_at__lte=cutoff
+        )
+        for refund in refunds.select_related("payment").order_by("pk"):
+            try:
+                self._send_refund(refund)
+                key = "refund_succeeded"
+            except PaymentPending:
+                key = "refund_unknown"
+            except PaymentError:
+                key = "refund_failed"
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    # -- Refunds --------------------------------------------------------------------------
+
+    def refund(self, order: Any, amount: Decimal | None = None) -> Any:
+        """Refund ``amount`` (default: all that is left) of the order's captured payment.
+
+        The amount is reserved on the payment under a row lock and committed with a pending
+        Refund row before the provider is called, so concurrent refunds can never add up to
+        more than was captured (a database constraint backs this up). Returns the Refund;
+        raises InvalidRefund, InvalidTransition, PaymentError (refused) or PaymentPending.
+        """
+        refund = self.begin_refund(order, amount)
+        refund = self._send_refund(refund)
+        fresh = get_order_model()._default_manager.get(pk=order.pk)
+        self._sync(order, fresh)
+        return refund
+
+    def begin_refund(self, order: Any, amount: Decimal | None = None) -> Any:
+        """Record a pending refund and reserve its amount on the payment; return the Refund."""
+        payment_model = get_payment_model()
         with transaction.atomic():
             locked = self.lock(order)
             self.check_transition(locked, OrderStatus.REFUNDED)
             payment = (
-                get_payment_model()
-                ._default_manager.filter(order=locked, status=PaymentStatus.SUCCEEDED)
+                payment_model._default_manager.select_for_update()
+                .filter(order=locked, status__in=CAPTURED_PAYMENT_STATUSES)
                 .first()
             )
             if payment is None:
                 raise InvalidTransition(locked, OrderStatus.REFUNDED, _("It has no payment."))
-            try:
-                result = gateway.refund(
-                    reference=payment.reference,
-                    amount=payment.amount,
-                    currency=payment.currency,
-                    idempotency_key=f"refund-{payment.idempotency_key}",
+            left = payment.amount - payment.amount_refunded
+            amount = left if amount is None else Decimal(amount)
+            if amount <= 0 or amount > left:
+                raise InvalidRefund(
+                    _("A refund must be more than 0 and at most %(left)s %(currency)s.")
+                    % {"left": left, "currency": payment.currency}
                 )
-            except GatewayError as exc:
-                raise PaymentPending(
-                    _("The refund could not be confirmed; try again: %(reason)s") % {"reason": exc},
-                    payment,
-                ) from exc
-            if not result.success:
-                raise PaymentError(
-                    _("The refund was refused: %(reason)s") % {"reason": result.message}, payment
+            payment_model._default_manager.filter(pk=payment.pk).update(
+                amount_refunded=F("amount_refunded") + amount, updated_at=timezone.now()
+            )
+            refund = get_refund_model()._default_manager.create(
+                order=locked,
+                payment=payment,
+                amount=amount,
+                idempotency_key=self.new_idempotency_key(locked, "refund"),
+            )
+        refund.payment = payment
+        return refund
+
+    def _send_refund(self, refund: Any) -> Any:
+        try:
+            result = self.get_gateway().refund(refund.payment, refund.amount, refund.idempotency_key)
+        except GatewayError as exc:
+            get_refund_model()._default_manager.filter(pk=refund.pk).update(
+                message=str(exc), updated_at=timezone.now()
+            )
+            raise PaymentPending(
+                _("The refund could not be confirmed; try again: %(reason)s") % {"reason": exc},
+                refund.payment,
+            ) from exc
+        return self.apply_refund(refund, result)
+
+    def apply_refund(self, refund: Any, result: PaymentResult) -> Any:
+        """Settle a pending refund with the provider's answer; return it re-read."""
+        refund_model = get_refund_model()
+        now = timezone.now()
+        with transaction.atomic():
+            if result.success:
+                moved = refund_model._default_manager.filter(
+                    pk=refund.pk, status=RefundStatus.PENDING
+                ).update(
+                    status=RefundStatus.SUCCEEDED,
+                    reference=result.reference,
+                    message=result.message,
+                    updated_at=now,
                 )
-            payment.status = PaymentStatus.REFUNDED
-            payment.message = result.message
-            payment.save(update_fields=["status", "message", "updated_at"])
-            locked.status = OrderStatus.REFUNDED
-            locked.save(update_fields=["status", "updated_at"])
-            self.on_commit(self._send, signals.order_refunded, locked, payment=payment)
-        self._sync(order, locked)
-        return payment
+                if moved:
+                    self._refunded(refund.payment_id)
+            else:
+                moved = refund_model._default_manager.filter(
+                    pk=refund.pk, status=RefundStatus.PENDING
+                ).update(status=RefundStatus.FAILED, message=result.message, updated_at=now)
+                if moved:
+                    # Release the reservation: the money was not returned.
+                    get_payment_model()._default_manager.filter(pk=refund.payment_id).update(
+                        amount_refunded=F("amount_refunded") - refund.amount, updated_at=now
+                    )
+            fresh = refund_model._default_manager.select_related("payment").get(pk=refund.pk)
+        if fresh.status == RefundStatus.FAILED:
+            raise PaymentError(
+                _("The refund was refused: %(reason)s") % {"reason": fresh.message}, fresh.payment
+            )
+        return fresh
+
+    def _refunded(self, payment_id: Any) -> None:
+        """Update a payment's and its order's status after a refund succeeded."""
+        payment_model = get_payment_model()
+        payment = payment_model._default_manager.select_for_update().get(pk=payment_id)
+        settled = get_refund_model()._default_manager.filter(
+            payment=payment, status=RefundStatus.SUCCEEDED
+        ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+        full = settled >= payment.amount
+        status = PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED
+        now = timezone.now()
+        payment_model._default_manager.filter(pk=payment.pk).update(status=status, updated_at=now)
+        if not full:
+            return
+        order_model = get_order_model()
+        refundable = [
+            s for s, targets in self.transitions.items() if OrderStatus.REFUNDED in targets
+        ]
+        if order_model._default_manager.filter(
+            pk=payment.order_id, status__in=refundable
+        ).update(status=OrderStatus.REFUNDED, updated_at=now):
+            order = order_model._default_manager.get(pk=payment.order_id)
+            self.on_commit(self._send, signals.order_refunded, order, payment=payment)
+
+    # -- Webhooks -------------------------------------------------------------------------
+
+    def handle_events(self, gateway: PaymentGateway, events: Iterable[GatewayEvent]) -> int:
+        """Apply verified provider events, each event id once; return how many were new.
+
+        Each event is stored (unique per gateway and id) and applied in one transaction, so a
+        duplicate or replayed delivery changes nothing and a failure lets the provider retry.
+        Out-of-order events are harmless: only open attempts move, and a success always wins.
+        """
+        event_model = get_payment_event_model()
+        new = 0
+        for event in events:
+            with transaction.atomic():
+                payment = self.find_payment(gateway, event)
+                try:
+                    with transaction.atomic():
+                        event_model._default_manager.create(
+                            gateway=gateway.name,
+                            event_id=event.id,
+                            event_type=event.type,
+                            payment=payment,
+                            payload=dict(event.payload),
+                        )
+                except IntegrityError:
+                    logger.info("Event %s of %s was processed already.", event.id, gateway.name)
+                    continue
+                new += 1
+                if payment is None:
+                    continue
+                if event.outcome is not None:
+                    payment = self.apply_result(
+                        payment,
+                        PaymentResult(event.outcome, event.reference, event.message, None, event.amount),
+                    )
+                if event.amount_refunded is not None:
+                    self.apply_provider_refund(payment, event)
+        return new
+
+    def find_payment(self, gateway: PaymentGateway, event: GatewayEvent) -> Any:
+        """Return the attempt an event is about (by idempotency key, else reference) or None."""
+        manager = get_payment_model()._default_manager
+        if event.payment_key:
+            payment = manager.filter(idempotency_key=event.payment_key).first()
+            if payment is not None:
+                return payment
+        if event.reference:
+            return manager.filter(gateway=gateway.name, reference=event.reference).first()
+        return None
+
+    def apply_provider_refund(self, payment: Any, event: GatewayEvent) -> None:
+        """Record a refund the provider reports (e.g. made in its dashboard) not known yet."""
+        assert event.amount_refunded is not None
+        if payment.status not in CAPTURED_PAYMENT_STATUSES:
+            # A refund implies a capture whose own event has not arrived yet.
+            payment = self.apply_result(payment, PaymentResult(Outcome.SUCCEEDED, event.reference))
+        payment_model = get_payment_model()
+        with transaction.atomic():
+            locked = payment_model._default_manager.select_for_update().get(pk=payment.pk)
+            extra = min(event.amount_refunded, locked.amount) - locked.amount_refunded
+            if extra <= 0:
+                return  # our own refunds, already recorded
+            payment_model._default_manager.filter(pk=locked.pk).update(
+                amount_refunded=F("amount_refunded") + extra, updated_at=timezone.now()
+            )
+            get_refund_model()._default_manager.create(
+                order_id=locked.order_id,
+                payment=locked,
+                amount=extra,
+                status=RefundStatus.SUCCEEDED,
+                reference=event.reference,
+                message=_("Refunded at the provider."),
+                idempotency_key=f"{locked.gateway}-event-{event.id}",
+            )
+            self._refunded(locked.pk)

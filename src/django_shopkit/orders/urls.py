@@ -7,7 +7,13 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import DefaultRouter
 
-from django_shopkit.orders.views import CartItemViewSet, CartView, CheckoutView, OrderViewSet
+from django_shopkit.orders.views import (
+    CartItemViewSet,
+    CartView,
+    CheckoutView,
+    OrderViewSet,
+    PaymentWebhookView,
+)
 
 router = DefaultRouter()
 router.register("orders", OrderViewSet, basename="shopkit-order")
@@ -16,6 +22,7 @@ router.register("cart/items", CartItemViewSet, basename="shopkit-cart-item")
 extra_urlpatterns: list[URLPattern | URLResolver] = [
     path("cart/", CartView.as_view(), name="shopkit-cart"),
     path("checkout/", CheckoutView.as_view(), name="shopkit-checkout"),
+    path("payments/webhook/", PaymentWebhookView.as_view(), name="shopkit-payment-webhook"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [*extra_urlpatterns, *router.urls]

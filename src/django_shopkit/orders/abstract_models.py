@@ -7,7 +7,7 @@ these models hold the data and the database constraints that back those rules up
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -19,9 +19,6 @@ from django_shopkit.loading import (
     get_payment_model_string,
     get_product_model_string,
 )
-
-if TYPE_CHECKING:
-    from django_shopkit.orders.charging import OrderAmounts
 
 __all__ = [
     "AbstractCart",
@@ -204,6 +201,14 @@ class AbstractOrder(models.Model):
         _("discount total"), max_digits=12, decimal_places=2, default=0
     )
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    #: Captured by the order's payment; written by the payment service only.
+    amount_paid = models.DecimalField(
+        _("amount paid"), max_digits=12, decimal_places=2, default=0, editable=False
+    )
+    #: Refunded so far (settled refunds only); never more than ``amount_paid``.
+    amount_refunded = models.DecimalField(
+        _("amount refunded"), max_digits=12, decimal_places=2, default=0, editable=False
+    )
     # NULL, not "", for "no key": the partial unique constraint must skip keyless orders.
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=255, null=True, blank=True, editable=False
@@ -230,18 +235,21 @@ class AbstractOrder(models.Model):
                 condition=models.Q(total__gte=0, subtotal__gte=0, discount_total__gte=0),
                 name="%(app_label)s_%(class)s_amounts_gte_0",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    amount_refunded__gte=0, amount_refunded__lte=models.F("amount_paid")
+                ),
+                name="%(app_label)s_%(class)s_refunded_within_paid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
 
     @property
-    def amounts(self) -> OrderAmounts:
-        """Return the paid, refunded and outstanding amounts, from ``payments.all()``."""
-        # Imported here: the payment service imports this module.
-        from django_shopkit.orders.charging import order_amounts
-
-        return order_amounts(self, self.payments.all())  # type: ignore[attr-defined]
+    def amount_outstanding(self) -> Decimal:
+        """Return what is left to pay: the total less the captured amount, never below 0."""
+        return max(self.total - self.amount_paid, Decimal("0.00"))
 
 
 class AbstractOrderItem(models.Model):

@@ -183,28 +183,16 @@ class OrderAdmin(_ModelAdmin):
     actions = ["mark_fulfilled", "cancel_orders", "refund_orders"]
     refund_template = "admin/django_shopkit/orders/refund.html"
 
-    @admin.display(description=gettext_lazy("Paid"))
-    def amount_paid(self, order: Any) -> Decimal:
-        """Return the captured amount."""
-        paid: Decimal = order.amounts.paid
-        return paid
-
-    @admin.display(description=gettext_lazy("Refunded"))
-    def amount_refunded(self, order: Any) -> Decimal:
-        """Return the refunded amount (pending refunds included)."""
-        refunded: Decimal = order.amounts.refunded
-        return refunded
-
     @admin.display(description=gettext_lazy("Outstanding"))
     def amount_outstanding(self, order: Any) -> Decimal:
         """Return what is left to pay."""
-        outstanding: Decimal = order.amounts.outstanding
+        outstanding: Decimal = order.amount_outstanding
         return outstanding
 
     @admin.display(description=gettext_lazy("Refund"))
     def refund_link(self, order: Any) -> str:
         """Return a link to the refund page of a paid order."""
-        if not order.pk or order.amounts.paid <= order.amounts.refunded:
+        if not order.pk or order.amount_paid <= order.amount_refunded:
             return "-"
         info = self.opts.app_label, self.opts.model_name
         url = reverse("admin:%s_%s_refund" % info, args=[order.pk])
@@ -248,7 +236,6 @@ class OrderAdmin(_ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "order": order,
-            "amounts": order.amounts,
             "form": form,
             "title": _("Refund order %(number)s") % {"number": order.number},
         }

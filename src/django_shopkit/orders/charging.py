@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -56,7 +55,7 @@ from django_shopkit.orders.payments import (
 )
 from django_shopkit.orders.states import OrderTransitions
 
-__all__ = ["OrderAmounts", "OrderPayments", "order_amounts"]
+__all__ = ["OrderPayments"]
 
 logger = logging.getLogger(__name__)
 
@@ -68,35 +67,6 @@ _STATUS_OF: dict[Outcome, str] = {
     Outcome.REQUIRES_ACTION: PaymentStatus.REQUIRES_ACTION,
     Outcome.CANCELLED: PaymentStatus.CANCELLED,
 }
-
-
-@dataclass(frozen=True)
-class OrderAmounts:
-    """What an order's payments add up to."""
-
-    total: Decimal
-    paid: Decimal
-    refunded: Decimal
-
-    @property
-    def outstanding(self) -> Decimal:
-        """Return what is left to pay (never below zero)."""
-        return max(self.total - self.paid, Decimal("0.00"))
-
-
-def order_amounts(order: Any, payments: Iterable[Any]) -> OrderAmounts:
-    """Return the paid, refunded and outstanding amounts of ``order`` from its payments.
-
-    Pass ``order.payments.all()`` (prefetched on list pages, so this costs no query).
-    ``refunded`` includes refunds still waiting for the provider's answer.
-    """
-    paid = Decimal("0.00")
-    refunded = Decimal("0.00")
-    for payment in payments:
-        if payment.status in CAPTURED_PAYMENT_STATUSES:
-            paid += payment.amount
-            refunded += payment.amount_refunded
-    return OrderAmounts(order.total, paid, refunded)
 
 
 class OrderPayments(OrderTransitions):
@@ -194,45 +164,48 @@ class OrderPayments(OrderTransitions):
         }
         if result.reference:
             fields["reference"] = result.reference
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    moved = payment_model._default_manager.filter(
-                        pk=payment.pk, status__in=sources
-                    ).update(**fields)
-            except IntegrityError:
-                # Another attempt of the order was captured already: this one is a second
-                # charge that staff must refund. Never lose it silently.
-                logger.error(
-                    "Payment %s succeeded at the provider but order %s has a captured payment "
-                    "already; refund it.",
-                    payment.pk,
-                    payment.order_id,
-                )
-                moved = 0
-            fresh = payment_model._default_manager.get(pk=payment.pk)
-            if moved and target == PaymentStatus.SUCCEEDED:
-                self.mark_paid(fresh, result.amount)
-        return fresh
+        try:
+            with transaction.atomic():
+                moved = payment_model._default_manager.filter(
+                    pk=payment.pk, status__in=sources
+                ).update(**fields)
+                if moved and target == PaymentStatus.SUCCEEDED:
+                    self.mark_paid(payment, result.amount)
+        except IntegrityError:
+            # Another attempt of the order was captured already: this one is a second charge
+            # that staff must refund. Never lose it silently.
+            logger.error(
+                "Payment %s succeeded at the provider but order %s has a captured payment "
+                "already; refund it.",
+                payment.pk,
+                payment.order_id,
+            )
+        return payment_model._default_manager.get(pk=payment.pk)
 
     def mark_paid(self, payment: Any, captured: Decimal | None = None) -> None:
         """Mark the payment's order paid if the captured amount covers its total."""
         order_model = get_order_model()
-        order = order_model._default_manager.get(pk=payment.order_id)
         amount = payment.amount if captured is None else captured
-        if amount < order.total:
-            logger.error("Payment %s captured %s of %s.", payment.pk, amount, order.total)
-            return
         now = timezone.now()
         payable = [s for s, targets in self.transitions.items() if OrderStatus.PAID in targets]
-        moved = order_model._default_manager.filter(pk=order.pk, status__in=payable).update(
-            status=OrderStatus.PAID, paid_at=now, updated_at=now
-        )
+        moved = order_model._default_manager.filter(
+            pk=payment.order_id, status__in=payable, total__lte=amount
+        ).update(status=OrderStatus.PAID, paid_at=now, amount_paid=amount, updated_at=now)
         if moved:
-            order.status, order.paid_at, order.updated_at = OrderStatus.PAID, now, now
-            self.on_commit(self._send, signals.order_paid, order, payment=payment)
+            self.on_commit(self._paid, payment.order_id, payment.pk)
         else:
-            logger.error("Payment %s captured for order %s, which is not payable.", payment.pk, order)
+            logger.error(
+                "Payment %s captured %s for order %s, which is not payable or costs more.",
+                payment.pk,
+                amount,
+                payment.order_id,
+            )
+
+    def _paid(self, order_id: Any, payment_id: Any) -> None:
+        """Send ``order_paid`` (after commit)."""
+        order = get_order_model()._default_manager.get(pk=order_id)
+        payment = get_payment_model()._default_manager.get(pk=payment_id)
+        self._send(signals.order_paid, order, payment=payment)
 
     def _settle(self, order: Any, payment: Any) -> Any:
         """Return a captured payment (the order synced) or raise the error its state means."""
@@ -423,9 +396,13 @@ class OrderPayments(OrderTransitions):
         status = PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED
         now = timezone.now()
         payment_model._default_manager.filter(pk=payment.pk).update(status=status, updated_at=now)
+        order_model = get_order_model()
+        # One captured payment per order: its settled refunds are the order's.
+        order_model._default_manager.filter(pk=payment.order_id).update(
+            amount_refunded=settled, updated_at=now
+        )
         if not full:
             return
-        order_model = get_order_model()
         refundable = [
             s for s, targets in self.transitions.items() if OrderStatus.REFUNDED in targets
         ]

@@ -183,15 +183,9 @@ class OrderSerializer(serializers.Serializer[Any]):
     subtotal = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     discount_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
-    amount_paid = serializers.DecimalField(
-        source="amounts.paid", max_digits=12, decimal_places=2, read_only=True
-    )
-    amount_refunded = serializers.DecimalField(
-        source="amounts.refunded", max_digits=12, decimal_places=2, read_only=True
-    )
-    amount_outstanding = serializers.DecimalField(
-        source="amounts.outstanding", max_digits=12, decimal_places=2, read_only=True
-    )
+    amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    amount_refunded = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    amount_outstanding = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     paid_at = serializers.DateTimeField(read_only=True)
     fulfilled_at = serializers.DateTimeField(read_only=True)

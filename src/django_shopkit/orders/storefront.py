@@ -273,7 +273,7 @@ class OrderDetailView(_UserOrdersMixin, ShopkitContextMixin, DetailView):  # typ
         return self.get_order(self.kwargs["number"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        """Add ``items``, ``payments``, ``refunds``, ``amounts`` and the gateway's pay step."""
+        """Add ``items``, ``payments``, ``refunds`` and the gateway's pay step."""
         context = super().get_context_data(**kwargs)
         order = self.object
         payments = list(order.payments.all())
@@ -283,7 +283,6 @@ class OrderDetailView(_UserOrdersMixin, ShopkitContextMixin, DetailView):  # typ
             items=get_order_item_model()._default_manager.filter(order=order),
             payments=payments,
             refunds=order.refunds.all(),
-            amounts=order.amounts,
             open_payment=open_payment,
             pay_form=PayForm(),
             payment_template=gateway.payment_template_name,

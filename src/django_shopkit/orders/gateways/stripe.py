@@ -262,15 +262,22 @@ class StripeGateway(PaymentGateway):
                     id="shopkit.E030",
                 )
             )
-        for name, example in (("SECRET_KEY", "sk_live_..."), ("WEBHOOK_SECRET", "whsec_...")):
-            value = getattr(settings, f"SHOPKIT_STRIPE_{name}", "")
-            if not value:
-                errors.append(
-                    checks.Error(
-                        f"SHOPKIT_STRIPE_{name} is empty but the Stripe gateway is configured.",
-                        hint=f"Set it from the Stripe dashboard ({example}), e.g. from the "
-                        "environment.",
-                        id="shopkit.E031" if name == "SECRET_KEY" else "shopkit.E032",
-                    )
+        if not settings.SHOPKIT_STRIPE_SECRET_KEY:
+            errors.append(
+                checks.Error(
+                    "SHOPKIT_STRIPE_SECRET_KEY is empty but the Stripe gateway is configured.",
+                    hint="Set it to the secret key from the Stripe dashboard (sk_live_...), "
+                    "read from the environment.",
+                    id="shopkit.E031",
                 )
+            )
+        if not settings.SHOPKIT_STRIPE_WEBHOOK_SECRET:
+            errors.append(
+                checks.Error(
+                    "SHOPKIT_STRIPE_WEBHOOK_SECRET is empty but the Stripe gateway is configured: "
+                    "no webhook could be verified.",
+                    hint="Set it to the webhook endpoint's signing secret (whsec_...).",
+                    id="shopkit.E032",
+                )
+            )
         return errors

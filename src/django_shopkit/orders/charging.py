@@ -140,9 +140,17 @@ class OrderPayments(OrderTransitions):
     def record_unknown(self, payment: Any, exc: Exception) -> None:
         """Keep an attempt whose answer was lost open (``processing``) with the error."""
         logger.warning("Payment %s: the provider's answer is unknown: %s", payment.pk, exc)
+        fields: dict[str, Any] = {
+            "status": PaymentStatus.PROCESSING,
+            "message": str(exc),
+            "updated_at": timezone.now(),
+        }
+        reference = getattr(exc, "reference", "")
+        if reference:
+            fields["reference"] = reference
         get_payment_model()._default_manager.filter(
             pk=payment.pk, status__in=OPEN_PAYMENT_STATUSES
-        ).update(status=PaymentStatus.PROCESSING, message=str(exc), updated_at=timezone.now())
+        ).update(**fields)
 
     def apply_result(self, payment: Any, result: PaymentResult) -> Any:
         """Move ``payment`` to the provider's answer if it is still open; return it re-read.

@@ -107,7 +107,15 @@ class GatewayEvent:
 
 
 class GatewayError(Exception):
-    """Raised when the provider gave no definite answer; the charge may or may not exist."""
+    """Raised when the provider gave no definite answer; the charge may or may not exist.
+
+    ``reference`` is the provider's id of the payment when it is known already (the intent
+    was created, its confirmation timed out): the shop stores it to ask about it later.
+    """
+
+    def __init__(self, message: str = "", reference: str = "") -> None:
+        super().__init__(message)
+        self.reference = reference
 
 
 class GatewayTimeout(GatewayError):

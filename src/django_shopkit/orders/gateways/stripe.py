@@ -75,10 +75,12 @@ class StripeGateway(PaymentGateway):
             max_network_retries=0,  # retries go through the shop's attempt and its key
         )
 
-    def intent_params(
-        self, payment: Any, payment_data: Mapping[str, Any], return_url: str
-    ) -> dict[str, Any]:
-        """Return the parameters of the PaymentIntent of ``payment``. Override to add some."""
+    def intent_params(self, payment: Any) -> dict[str, Any]:
+        """Return the parameters of the PaymentIntent of ``payment``. Override to add some.
+
+        They depend on the attempt only, so re-sending the create with the attempt's key (after
+        a lost answer) is the same request, which Stripe answers with the same intent.
+        """
         params: dict[str, Any] = {
             "amount": to_minor_units(payment.amount, payment.currency),
             "currency": payment.currency.lower(),
@@ -89,49 +91,75 @@ class StripeGateway(PaymentGateway):
             params["payment_method_types"] = list(types)
         else:
             params["automatic_payment_methods"] = {"enabled": True}
-        method = payment_data.get("payment_method")
-        if method:
-            params["payment_method"] = str(method)
-            params["confirm"] = True
-            # Stripe requires a return URL to confirm methods that may redirect.
-            if return_url and not types:
-                params["return_url"] = return_url
         return params
 
-    def _call(self, operation: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run one Stripe API call, turning unknown outcomes into GatewayError."""
+    def _call(self, operation: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Run one Stripe API call and return the object as a dict; unknown outcomes raise."""
         try:
-            return operation(*args, **kwargs)
+            obj = operation(*args, **kwargs)
         except stripe.APIConnectionError as exc:
             raise GatewayTimeout(str(exc.user_message or exc)) from exc
-        except stripe.CardError:
-            raise
         except (stripe.IdempotencyError, stripe.RateLimitError, stripe.APIError) as exc:
             raise GatewayError(str(exc.user_message or exc)) from exc
         except (stripe.AuthenticationError, stripe.PermissionError) as exc:
             raise GatewayError(_("Stripe refused the API key: %(e)s") % {"e": exc}) from exc
+        data: dict[str, Any] = obj.to_dict()
+        return data
 
     def start_payment(
         self, payment: Any, payment_data: Mapping[str, Any], return_url: str = ""
     ) -> PaymentResult:
-        """Create (and, with a payment method, confirm) the attempt's PaymentIntent."""
+        """Create the attempt's PaymentIntent and, given a payment method, confirm it."""
         client = self.get_client()
         try:
             intent = self._call(
                 client.v1.payment_intents.create,
-                params=self.intent_params(payment, payment_data, return_url),
+                params=self.intent_params(payment),
                 options={"idempotency_key": payment.idempotency_key},
             )
-        except stripe.CardError as exc:
-            # A decline on confirmation: definite, and the intent can take another method.
-            intent_id = (exc.error.payment_intent or {}).get("id", "") if exc.error else ""
-            return PaymentResult(Outcome.FAILED, intent_id, str(exc.user_message or exc))
         except stripe.InvalidRequestError as exc:
             return PaymentResult(Outcome.FAILED, "", str(exc.user_message or exc))
+        method = payment_data.get("payment_method")
+        waiting = intent["status"] in ("requires_payment_method", "requires_confirmation")
+        if not method or not waiting:
+            # No method: the buyer confirms with Stripe.js. Not waiting: a repeated create
+            # returned an intent that moved on already.
+            return self.result_of(intent)
+        try:
+            intent = self.confirm(client, intent, str(method), payment, return_url)
+        except GatewayError as exc:
+            raise type(exc)(str(exc), reference=intent["id"]) from exc
+        except stripe.CardError as exc:
+            return PaymentResult(Outcome.FAILED, intent["id"], str(exc.user_message or exc))
+        except stripe.InvalidRequestError as exc:
+            return PaymentResult(Outcome.FAILED, intent["id"], str(exc.user_message or exc))
         return self.result_of(intent)
 
-    def result_of(self, intent: Any) -> PaymentResult:
-        """Return the PaymentResult a PaymentIntent's status means."""
+    def confirm(
+        self, client: Any, intent: dict[str, Any], method: str, payment: Any, return_url: str
+    ) -> dict[str, Any]:
+        """Attach ``method`` to the intent and confirm it; return the intent as a dict."""
+        # Attached by an update, then confirmed: the two steps every Stripe API version (and
+        # localstripe, which cannot confirm with a method) accepts.
+        self._call(
+            client.v1.payment_intents.update,
+            intent["id"],
+            params={"payment_method": method},
+            options={"idempotency_key": f"{payment.idempotency_key}-method"},
+        )
+        params: dict[str, Any] = {}
+        if return_url and not settings.SHOPKIT_STRIPE_PAYMENT_METHOD_TYPES:
+            # Automatic payment methods may redirect; Stripe then needs the way back.
+            params["return_url"] = return_url
+        return self._call(
+            client.v1.payment_intents.confirm,
+            intent["id"],
+            params=params,
+            options={"idempotency_key": f"{payment.idempotency_key}-confirm"},
+        )
+
+    def result_of(self, intent: Mapping[str, Any]) -> PaymentResult:
+        """Return the PaymentResult a PaymentIntent (as a dict) means."""
         status = intent["status"]
         error = intent.get("last_payment_error") or {}
         currency = intent["currency"]
@@ -165,7 +193,8 @@ class StripeGateway(PaymentGateway):
     def refresh(self, payment: Any) -> PaymentResult:
         """Return the PaymentIntent's current state; re-send the create if it has no id yet."""
         if not payment.reference:
-            # The create's answer was lost: the same key returns the same intent, or makes it.
+            # The create's answer was lost: the same request with the same key returns the
+            # same intent (or makes it, if the first never arrived).
             return self.start_payment(payment, {})
         client = self.get_client()
         intent = self._call(client.v1.payment_intents.retrieve, payment.reference)
@@ -177,7 +206,11 @@ class StripeGateway(PaymentGateway):
             return PaymentResult(Outcome.CANCELLED, "")
         client = self.get_client()
         try:
-            intent = self._call(client.v1.payment_intents.cancel, payment.reference)
+            intent = self._call(
+                client.v1.payment_intents.cancel,
+                payment.reference,
+                options={"idempotency_key": f"{payment.idempotency_key}-cancel"},
+            )
         except stripe.InvalidRequestError:
             return self.refresh(payment)  # it moved on (succeeded or was cancelled already)
         return self.result_of(intent)
@@ -197,7 +230,7 @@ class StripeGateway(PaymentGateway):
             )
         except stripe.InvalidRequestError as exc:
             return PaymentResult(Outcome.FAILED, "", str(exc.user_message or exc))
-        if refund["status"] in ("failed", "canceled"):
+        if refund.get("status") in ("failed", "canceled"):
             return PaymentResult(Outcome.FAILED, refund["id"], str(refund.get("failure_reason")))
         # "pending" refunds (some methods) are committed at Stripe: count them as made.
         return PaymentResult(Outcome.SUCCEEDED, refund["id"], _("Refunded."), None, amount)
@@ -212,14 +245,13 @@ class StripeGateway(PaymentGateway):
             )
         except (ValueError, stripe.SignatureVerificationError) as exc:
             raise WebhookError(_("The webhook signature is invalid.")) from exc
-        return [self.event_of(event)]
+        return [self.event_of(event.to_dict())]
 
-    def event_of(self, event: Any) -> GatewayEvent:
-        """Return the GatewayEvent of a verified Stripe event."""
+    def event_of(self, event: Mapping[str, Any]) -> GatewayEvent:
+        """Return the GatewayEvent of a verified Stripe event (as a dict)."""
         obj = event["data"]["object"]
-        payload = event.to_dict()
         kind = event["type"]
-        common: dict[str, Any] = {"id": event["id"], "type": kind, "payload": payload}
+        common: dict[str, Any] = {"id": event["id"], "type": kind, "payload": event}
         metadata = obj.get("metadata") or {}
         if kind.startswith("payment_intent."):
             result = self.result_of(obj)

@@ -2,7 +2,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from django_shopkit.loading import (
     get_order_item_model,
@@ -387,3 +390,49 @@ def test_gateway_setting_and_interface():
 def test_minor_units(amount, currency, minor):
     assert to_minor_units(Decimal(amount), currency) == minor
     assert from_minor_units(minor, currency) == Decimal(minor).scaleb(-2 if currency != "JPY" else 0)
+
+
+class AssertingGateway(DummyGateway):
+    """Records whether a transaction was open at each provider call."""
+
+    in_atomic_block: list = []
+
+    def start_payment(self, payment, payment_data, return_url=""):
+        self.in_atomic_block.append(("start", connection.in_atomic_block))
+        return super().start_payment(payment, payment_data, return_url)
+
+    def refresh(self, payment):
+        self.in_atomic_block.append(("refresh", connection.in_atomic_block))
+        return super().refresh(payment)
+
+    def refund(self, payment, amount, idempotency_key):
+        self.in_atomic_block.append(("refund", connection.in_atomic_block))
+        return super().refund(payment, amount, idempotency_key)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_during_the_provider_call(user, settings, monkeypatch):
+    # Even with ATOMIC_REQUESTS, which wraps every other view in a transaction.
+    monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
+    settings.SHOPKIT_PAYMENT_GATEWAY = f"{__name__}.AssertingGateway"
+    AssertingGateway.in_atomic_block = []
+    api = APIClient()
+    api.force_authenticate(user)
+    first = place_order(user, (make_product(price="5.00"), 1))
+    assert api.post(reverse("shopkit-order-pay", args=[first.pk]), {"token": "tok_ok"}).status_code == 200
+    second = place_order(user, (make_product(price="5.00"), 1))
+    client = Client()
+    client.force_login(user)
+    pay = reverse("shopkit_orders:order-pay", args=[second.number])
+    provider_page = client.post(pay, {"token": "tok_redirect"})["Location"]
+    back = client.post(provider_page, {"outcome": "approve"})["Location"]
+    client.get(back)
+    get_order_service().refund(first, Decimal("1.00"))
+    assert [call for call, _ in AssertingGateway.in_atomic_block] == [
+        "start",
+        "start",
+        "refresh",
+        "refund",
+    ]
+    assert not any(in_atomic for _, in_atomic in AssertingGateway.in_atomic_block)
+    assert reload(second).status == OrderStatus.PAID

@@ -194,18 +194,17 @@ class OrderAdmin(_ModelAdmin):
         """Return a link to the refund page of a paid order."""
         if not order.pk or order.amount_paid <= order.amount_refunded:
             return "-"
-        info = self.opts.app_label, self.opts.model_name
-        url = reverse("admin:%s_%s_refund" % info, args=[order.pk])
+        name = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_refund"
+        url = reverse(name, args=[order.pk])
         return format_html('<a href="{}">{}</a>', url, _("Refund all or part"))
 
     def get_urls(self) -> list[URLPattern]:
         """Add the refund page, ``<id>/refund/``."""
-        info = self.opts.app_label, self.opts.model_name
         custom = [
             path(
                 "<path:object_id>/refund/",
                 self.admin_site.admin_view(self.refund_view),
-                name="%s_%s_refund" % info,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_refund",
             )
         ]
         return custom + super().get_urls()
@@ -228,10 +227,8 @@ class OrderAdmin(_ModelAdmin):
                     % {"amount": refund.amount, "currency": order.currency},
                     messages.SUCCESS,
                 )
-                info = self.opts.app_label, self.opts.model_name
-                return HttpResponseRedirect(
-                    reverse("admin:%s_%s_change" % info, args=[order.pk])
-                )
+                name = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change"
+                return HttpResponseRedirect(reverse(name, args=[order.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -6,7 +6,6 @@ the machine); neither suits parallel test runs.
 """
 
 import socket
-import sys
 
 from aiohttp import web
 from localstripe import resources, server

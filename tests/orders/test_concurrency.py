@@ -191,14 +191,16 @@ def test_webhook_racing_the_return_captures_once(postgres):
 
         def webhook():
             gateway = service.get_gateway()
-            return service.handle_events(gateway, gateway.parse_webhook(body, {
-                SIGNATURE_HEADER: signature
-            }))
+            return service.handle_events(
+                gateway, gateway.parse_webhook(body, {SIGNATURE_HEADER: signature})
+            )
 
         def buyer_returns():
-            return get_order_service().refresh_payment(
-                get_payment_model().objects.get(pk=payment.pk)
-            ).status
+            return (
+                get_order_service()
+                .refresh_payment(get_payment_model().objects.get(pk=payment.pk))
+                .status
+            )
 
         results = run_concurrently([webhook, buyer_returns] * 3)
     finally:

@@ -57,7 +57,9 @@ def test_order_page_shows_the_action_and_the_amounts(client, user):
     page = order_page(client, order)
     assert "Confirm the payment (3-D Secure)" in page
     assert "Requires action" in page
-    confirm = reverse("shopkit_orders:dummy-provider", args=[order.payments.get().action["client_secret"]])
+    confirm = reverse(
+        "shopkit_orders:dummy-provider", args=[order.payments.get().action["client_secret"]]
+    )
     assert confirm in page
     back = client.post(confirm, {"outcome": "approve"})["Location"]
     client.get(back)
@@ -73,7 +75,9 @@ def test_return_page_of_another_users_order_is_a_404(user, other_user):
     other = Client()
     other.force_login(other_user)
     assert other.get(reverse("shopkit_orders:order-return", args=[order.number])).status_code == 404
-    assert Client().get(reverse("shopkit_orders:order-return", args=[order.number])).status_code == 302
+    assert (
+        Client().get(reverse("shopkit_orders:order-return", args=[order.number])).status_code == 302
+    )
 
 
 def test_provider_page_with_an_unknown_secret_is_a_404(client):
@@ -152,7 +156,9 @@ def test_payment_events_are_read_only(site, staff):
 
 def test_stripe_gateway_without_its_secrets_is_an_error():
     with override_settings(
-        SHOPKIT_PAYMENT_GATEWAY=STRIPE, SHOPKIT_STRIPE_SECRET_KEY="", SHOPKIT_STRIPE_WEBHOOK_SECRET=""
+        SHOPKIT_PAYMENT_GATEWAY=STRIPE,
+        SHOPKIT_STRIPE_SECRET_KEY="",
+        SHOPKIT_STRIPE_WEBHOOK_SECRET="",
     ):
         ids = [error.id for error in check_payment_gateway()]
         assert ids == ["shopkit.E031", "shopkit.E032"]

@@ -1,3 +1,4 @@
+import io
 from decimal import Decimal
 
 import pytest
@@ -39,8 +40,6 @@ from tests.orders.helpers import place_order, reload
 
 pytestmark = pytest.mark.django_db
 
-WEBHOOK = "/api/payments/webhook/"
-
 
 @pytest.fixture
 def order(user):
@@ -53,7 +52,10 @@ def payments(order):
 
 def deliver(client, body, signature):
     return client.post(
-        WEBHOOK, body, content_type="application/json", headers={SIGNATURE_HEADER: signature}
+        reverse("shopkit-payment-webhook"),
+        body,
+        content_type="application/json",
+        headers={SIGNATURE_HEADER: signature},
     )
 
 
@@ -119,7 +121,9 @@ def test_gateway_timeout_then_reconcile_settles_the_attempt(order):
     with pytest.raises(PaymentPending):
         get_order_service().process_payment(order, {"token": "tok_timeout"})
     assert reload(order).status == OrderStatus.PENDING
-    call_command("shopkit_reconcile_payments", "--older-than", "0", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("shopkit_reconcile_payments", "--older-than", "0", stdout=out)
+    assert out.getvalue() == "succeeded: 1\n"
     (payment,) = payments(order)
     assert payment.status == PaymentStatus.SUCCEEDED
     assert reload(order).status == OrderStatus.PAID
@@ -130,7 +134,8 @@ def test_crash_before_the_provider_call_is_reconciled_as_never_charged(order):
     # The attempt was committed, then the process died before calling the provider.
     service = get_order_service()
     payment, created = service.begin_payment(order, service.get_gateway())
-    assert created and payment.status == PaymentStatus.CREATED
+    assert created
+    assert payment.status == PaymentStatus.CREATED
     assert service.reconcile(older_than=3600) == {}  # too recent: left alone
     assert service.reconcile(older_than=0) == {"failed": 1}
     assert reload(payment).status == PaymentStatus.FAILED
@@ -181,10 +186,10 @@ def test_redirect_then_return_before_the_webhook(order, client, user):
     pay = reverse("shopkit_orders:order-pay", args=[order.number])
     response = client.post(pay, {"token": "tok_redirect"})
     provider_page = response["Location"]
-    assert provider_page.startswith("/payments/dummy/")
+    assert provider_page.startswith(reverse("shopkit_orders:dummy-provider", args=["x"])[:-2])
     assert client.get(provider_page).status_code == 200
     back = client.post(provider_page, {"outcome": "approve"})
-    assert back["Location"].endswith(f"/orders/{order.number}/return/")
+    assert back["Location"].endswith(reverse("shopkit_orders:order-return", args=[order.number]))
     page = client.get(back["Location"], follow=True)
     assert b"Thank you, your payment was received." in page.content
     assert reload(order).status == OrderStatus.PAID
@@ -247,7 +252,12 @@ def test_webhook_with_a_bad_signature_is_a_400_and_changes_nothing(order, client
         response = deliver(client, body, signature)
         assert response.status_code == 400
         assert response.json()["code"] == "invalid_webhook"
-    assert client.post(WEBHOOK, b"not json", content_type="text/plain").status_code == 400
+    assert (
+        client.post(
+            reverse("shopkit-payment-webhook"), b"not json", content_type="text/plain"
+        ).status_code
+        == 400
+    )
     assert reload(payment).status == PaymentStatus.REQUIRES_ACTION
     assert get_payment_event_model().objects.count() == 0
 
@@ -273,12 +283,12 @@ def test_partial_then_full_refund(order):
     ]
 
 
-@pytest.mark.parametrize("amount", ["40.01", "0", "-1"])
+@pytest.mark.parametrize("amount", ["30.01", "0", "-1"])
 def test_refund_above_the_captured_amount_is_refused(order, amount):
     get_order_service().process_payment(order, {})
     get_order_service().refund(order, Decimal("10.00"))
-    with pytest.raises(InvalidRefund, match="at most 30.00"):
-        get_order_service().refund(order, Decimal(amount) if amount != "40.01" else Decimal(31))
+    with pytest.raises(InvalidRefund, match=r"at most 30\.00"):
+        get_order_service().refund(order, Decimal(amount))
     assert get_refund_model().objects.count() == 1
     assert DummyGateway.refunds == {payments(order)[0].reference: Decimal("10.00")}
 
@@ -389,7 +399,9 @@ def test_gateway_setting_and_interface():
 )
 def test_minor_units(amount, currency, minor):
     assert to_minor_units(Decimal(amount), currency) == minor
-    assert from_minor_units(minor, currency) == Decimal(minor).scaleb(-2 if currency != "JPY" else 0)
+    assert from_minor_units(minor, currency) == Decimal(minor).scaleb(
+        -2 if currency != "JPY" else 0
+    )
 
 
 class AssertingGateway(DummyGateway):
@@ -419,7 +431,10 @@ def test_no_transaction_is_open_during_the_provider_call(user, settings, monkeyp
     api = APIClient()
     api.force_authenticate(user)
     first = place_order(user, (make_product(price="5.00"), 1))
-    assert api.post(reverse("shopkit-order-pay", args=[first.pk]), {"token": "tok_ok"}).status_code == 200
+    assert (
+        api.post(reverse("shopkit-order-pay", args=[first.pk]), {"token": "tok_ok"}).status_code
+        == 200
+    )
     second = place_order(user, (make_product(price="5.00"), 1))
     client = Client()
     client.force_login(user)

@@ -34,7 +34,6 @@ pytestmark = pytest.mark.django_db
 
 SECRET = "sk_test_shopkit"
 WEBHOOK_SECRET = "whsec_shopkit_test"
-WEBHOOK = "/api/payments/webhook/"
 VISA = "pm_card_visa"
 DECLINED_CARD = "4000000000000341"
 THREE_D_SECURE_CARD = "4000002760003184"
@@ -92,7 +91,7 @@ def sign(body, secret=WEBHOOK_SECRET, timestamp=None):
 def deliver(http, payload, signature=None):
     body = json.dumps(payload)
     return http.post(
-        WEBHOOK,
+        reverse("shopkit-payment-webhook"),
         body,
         content_type="application/json",
         headers={"Stripe-Signature": signature or sign(body)},
@@ -242,7 +241,9 @@ def test_failure_before_success_is_overridden_by_the_success(client, api, order,
         "expired",
     ],
 )
-def test_bad_signature_is_a_400_and_changes_nothing(client, api, order, client_, localstripe, signature):
+def test_bad_signature_is_a_400_and_changes_nothing(
+    client, api, order, client_, localstripe, signature
+):
     api.post(pay_url(order), {"payment_method": card(client_, THREE_D_SECURE_CARD)})
     payment = only_payment(order)
     authenticate(localstripe, payment.reference, payment.action["client_secret"])
@@ -255,7 +256,10 @@ def test_bad_signature_is_a_400_and_changes_nothing(client, api, order, client_,
         "expired": sign(body, timestamp=int(time.time()) - 3600),
     }[signature]
     response = client.post(
-        WEBHOOK, body, content_type="application/json", headers={"Stripe-Signature": header}
+        reverse("shopkit-payment-webhook"),
+        body,
+        content_type="application/json",
+        headers={"Stripe-Signature": header},
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_webhook"

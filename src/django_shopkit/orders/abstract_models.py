@@ -21,6 +21,8 @@ from django_shopkit.loading import (
 )
 
 __all__ = [
+    "CAPTURED_PAYMENT_STATUSES",
+    "OPEN_PAYMENT_STATUSES",
     "AbstractCart",
     "AbstractCartItem",
     "AbstractOrder",
@@ -28,8 +30,6 @@ __all__ = [
     "AbstractPayment",
     "AbstractPaymentEvent",
     "AbstractRefund",
-    "CAPTURED_PAYMENT_STATUSES",
-    "OPEN_PAYMENT_STATUSES",
     "OrderStatus",
     "PaymentStatus",
     "RefundStatus",

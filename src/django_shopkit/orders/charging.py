@@ -322,7 +322,7 @@ class OrderPayments(OrderTransitions):
         with transaction.atomic():
             locked = self.lock(order)
             self.check_transition(locked, OrderStatus.REFUNDED)
-            payment = (
+            payment: Any = (
                 payment_model._default_manager.select_for_update()
                 .filter(order=locked, status__in=CAPTURED_PAYMENT_STATUSES)
                 .first()
@@ -350,7 +350,9 @@ class OrderPayments(OrderTransitions):
 
     def _send_refund(self, refund: Any) -> Any:
         try:
-            result = self.get_gateway().refund(refund.payment, refund.amount, refund.idempotency_key)
+            result = self.get_gateway().refund(
+                refund.payment, refund.amount, refund.idempotency_key
+            )
         except GatewayError as exc:
             get_refund_model()._default_manager.filter(pk=refund.pk).update(
                 message=str(exc), updated_at=timezone.now()
@@ -396,7 +398,7 @@ class OrderPayments(OrderTransitions):
     def _refunded(self, payment_id: Any) -> None:
         """Update a payment's and its order's status after a refund succeeded."""
         payment_model = get_payment_model()
-        payment = payment_model._default_manager.select_for_update().get(pk=payment_id)
+        payment: Any = payment_model._default_manager.select_for_update().get(pk=payment_id)
         settled = get_refund_model()._default_manager.filter(
             payment=payment, status=RefundStatus.SUCCEEDED
         ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
@@ -414,9 +416,9 @@ class OrderPayments(OrderTransitions):
         refundable = [
             s for s, targets in self.transitions.items() if OrderStatus.REFUNDED in targets
         ]
-        if order_model._default_manager.filter(
-            pk=payment.order_id, status__in=refundable
-        ).update(status=OrderStatus.REFUNDED, updated_at=now):
+        if order_model._default_manager.filter(pk=payment.order_id, status__in=refundable).update(
+            status=OrderStatus.REFUNDED, updated_at=now
+        ):
             order = order_model._default_manager.get(pk=payment.order_id)
             self.on_commit(self._send, signals.order_refunded, order, payment=payment)
 
@@ -452,7 +454,9 @@ class OrderPayments(OrderTransitions):
                 if event.outcome is not None:
                     payment = self.apply_result(
                         payment,
-                        PaymentResult(event.outcome, event.reference, event.message, None, event.amount),
+                        PaymentResult(
+                            event.outcome, event.reference, event.message, None, event.amount
+                        ),
                     )
                 if event.amount_refunded is not None:
                     self.apply_provider_refund(payment, event)
@@ -477,7 +481,7 @@ class OrderPayments(OrderTransitions):
             payment = self.apply_result(payment, PaymentResult(Outcome.SUCCEEDED, event.reference))
         payment_model = get_payment_model()
         with transaction.atomic():
-            locked = payment_model._default_manager.select_for_update().get(pk=payment.pk)
+            locked: Any = payment_model._default_manager.select_for_update().get(pk=payment.pk)
             extra = min(event.amount_refunded, locked.amount) - locked.amount_refunded
             if extra <= 0:
                 return  # our own refunds, already recorded

@@ -26,9 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Order numbers (``SK-7KQ2-M9XD-4RTP``) are slugs; anything else is a 404 before any query.
     path("orders/<slug:number>/", storefront.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<slug:number>/pay/", storefront.OrderPayView.as_view(), name="order-pay"),
-    path(
-        "orders/<slug:number>/return/", storefront.OrderReturnView.as_view(), name="order-return"
-    ),
+    path("orders/<slug:number>/return/", storefront.OrderReturnView.as_view(), name="order-return"),
     path("orders/<slug:number>/cancel/", storefront.OrderCancelView.as_view(), name="order-cancel"),
     path(
         "payments/dummy/<slug:client_secret>/",

@@ -313,9 +313,7 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
             # stay recorded (its key is what makes a retry safe).
             error = to_api_exception(exc)
             assert isinstance(error, exceptions.APIException)
-            return Response(
-                {"detail": error.detail, "code": exc.code}, status=error.status_code
-            )
+            return Response({"detail": error.detail, "code": exc.code}, status=error.status_code)
         return self._respond(order)
 
     @extend_schema(request=None, responses=OrderSerializer)
@@ -332,7 +330,7 @@ class RawBodyParser(BaseParser):
 
     media_type = "*/*"
 
-    def parse(
+    def parse(  # type: ignore[override]  # DRF takes any object as request.data
         self, stream: Any, media_type: str | None = None, parser_context: Any = None
     ) -> bytes:
         """Read the whole body."""

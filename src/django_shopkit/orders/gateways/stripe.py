@@ -34,7 +34,7 @@ from django_shopkit.orders.payments import (
 try:
     import stripe
 except ImportError:  # pragma: no cover - exercised only without the extra
-    stripe = None
+    stripe = None  # type: ignore[assignment]  # check_configuration reports it (E030)
 
 __all__ = ["HANDLED_EVENTS", "StripeGateway"]
 
@@ -279,7 +279,9 @@ class StripeGateway(PaymentGateway):
         """Add the publishable key and the open attempt's client secret for Stripe.js."""
         context = super().get_payment_context(request, order, payment)
         context["publishable_key"] = settings.SHOPKIT_STRIPE_PUBLISHABLE_KEY
-        context["client_secret"] = (payment.action or {}).get("client_secret", "") if payment else ""
+        context["client_secret"] = (
+            (payment.action or {}).get("client_secret", "") if payment else ""
+        )
         return context
 
     @classmethod

@@ -184,3 +184,77 @@ def test_deploy_check_warns_when_the_webhook_is_not_mounted():
         normal_ids = {m.id for m in checks.run_checks()}
     assert "shopkit.W030" in deploy_ids
     assert "shopkit.W030" not in normal_ids
+
+
+# -- The docs' worked example ------------------------------------------------------------
+
+
+def _docs_example_gateway(monkeypatch):
+    """Load the "ExamplePay" gateway from docs/payments.rst into an importable module."""
+    import re
+    import sys
+    import types
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "payments.rst").read_text()
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:    .*\n|\n)+)", text)
+    (source,) = [b for b in blocks if "class ExamplePayGateway" in b]
+    module = types.ModuleType("docs_examplepay")
+    exec(
+        compile("\n".join(line[4:] for line in source.splitlines()), "payments.rst", "exec"),
+        module.__dict__,
+    )
+    monkeypatch.setitem(sys.modules, "docs_examplepay", module)
+    return module
+
+
+def test_the_docs_example_gateway_runs(monkeypatch, settings, user):
+    import requests
+
+    _docs_example_gateway(monkeypatch)
+    settings.SHOPKIT_PAYMENT_GATEWAY = "docs_examplepay.ExamplePayGateway"
+    settings.EXAMPLEPAY_SECRET_KEY = "sk_example"
+    sent = []
+
+    class Answer:
+        status_code = 200
+
+        def __init__(self, body):
+            self.body = body
+
+        def json(self):
+            return self.body
+
+    def fake_request(method, url, json=None, headers=None, auth=None, timeout=None):
+        sent.append((method, url, json, headers))
+        if url.endswith("/refunds"):
+            return Answer({"id": "re_1", "status": "paid"})
+        if method == "GET":
+            return Answer({"id": "ex_1", "status": "paid"})
+        return Answer({"id": "ex_1", "status": "needs_auth", "auth_url": "https://pay.test/a"})
+
+    monkeypatch.setattr(requests, "request", fake_request)
+    order = place_order(user, (make_product(price="12.50"), 1))
+    from django_shopkit.orders.exceptions import PaymentActionRequired
+
+    with pytest.raises(PaymentActionRequired) as excinfo:
+        get_order_service().process_payment(order, {"token": "t"}, return_url="https://shop/r")
+    payment = excinfo.value.payment
+    assert payment.action["redirect_url"] == "https://pay.test/a"
+    assert sent[0][2]["amount"] == 1250
+    assert sent[0][3] == {"Idempotency-Key": payment.idempotency_key}
+    get_order_service().refresh_payment(payment)
+    assert reload(order).status == OrderStatus.PAID
+    get_order_service().refund(order, Decimal("2.50"))
+    assert sent[-1][2] == {"amount": 250}
+    assert reload(order).amount_refunded == Decimal("2.50")
+
+    def timeout(*args, **kwargs):
+        raise requests.Timeout("slow")
+
+    monkeypatch.setattr(requests, "request", timeout)
+    other = place_order(user, (make_product(), 1))
+    from django_shopkit.orders.exceptions import PaymentPending
+
+    with pytest.raises(PaymentPending):
+        get_order_service().process_payment(other, {"token": "t"})

@@ -6,9 +6,16 @@ from django.db import migrations, models
 
 
 def pending_to_processing(apps, schema_editor):
-    # "pending" (outcome unknown) is called "processing" since the payment flow has states.
-    model = apps.get_model("shop", "payment")
-    model.objects.filter(status="pending").update(status="processing")
+    # "pending" (outcome unknown) is called "processing" since the payment flow has states;
+    # orders now store what their payment captured and refunded.
+    payment_model = apps.get_model("shop", "payment")
+    order_model = apps.get_model("shop", "order")
+    payment_model.objects.filter(status="pending").update(status="processing")
+    payment_model.objects.filter(status="refunded").update(amount_refunded=models.F("amount"))
+    for payment in payment_model.objects.filter(status__in=["succeeded", "refunded"]):
+        order_model.objects.filter(pk=payment.order_id).update(
+            amount_paid=payment.amount, amount_refunded=payment.amount_refunded
+        )
 
 
 class Migration(migrations.Migration):
@@ -84,7 +91,6 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('created', 'Created'), ('requires_action', 'Requires action'), ('processing', 'Processing'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('cancelled', 'Cancelled'), ('partially_refunded', 'Partially refunded'), ('refunded', 'Refunded')], default='created', max_length=20, verbose_name='status'),
         ),
-        migrations.RunPython(pending_to_processing, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='payment',
             index=models.Index(fields=['gateway', 'reference'], name='shop_paymen_gateway_f67893_idx'),
@@ -128,4 +134,5 @@ class Migration(migrations.Migration):
             model_name='refund',
             constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='shop_refund_amount_gt_0'),
         ),
+        migrations.RunPython(pending_to_processing, migrations.RunPython.noop),
     ]

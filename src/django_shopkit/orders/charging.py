@@ -408,9 +408,9 @@ class OrderPayments(OrderTransitions):
         payment_model._default_manager.filter(pk=payment.pk).update(status=status, updated_at=now)
         order_model = get_order_model()
         # One captured payment per order: its settled refunds are the order's.
-        order_model._default_manager.filter(
-            pk=payment.order_id, amount_paid__gte=settled
-        ).update(amount_refunded=settled, updated_at=now)
+        order_model._default_manager.filter(pk=payment.order_id, amount_paid__gte=settled).update(
+            amount_refunded=settled, updated_at=now
+        )
         if not full:
             return
         refundable = [

@@ -176,6 +176,9 @@ def test_return_before_the_webhook(client, user, order, client_, localstripe):
     assert payment.status == PaymentStatus.REQUIRES_ACTION
     page = client.get(reverse("shopkit_orders:order-detail", args=[order.number]))
     assert payment.action["client_secret"].encode() in page.content  # for Stripe.js
+    assert b"pk_test_shopkit" in page.content
+    return_url = reverse("shopkit_orders:order-return", args=[order.number])
+    assert f'"http://testserver{return_url}"'.encode() in page.content
     authenticate(localstripe, payment.reference, payment.action["client_secret"])
     back = client.get(reverse("shopkit_orders:order-return", args=[order.number]), follow=True)
     assert b"Thank you, your payment was received." in back.content

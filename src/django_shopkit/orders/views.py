@@ -347,6 +347,8 @@ class PaymentWebhookView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+    # The provider retries what it could not deliver; a per-client rate would only delay it.
+    throttle_classes: list[Any] = []
     parser_classes = [RawBodyParser]
 
     @transaction.non_atomic_requests

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core import checks
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from django_shopkit.conf import settings

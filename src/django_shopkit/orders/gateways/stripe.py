@@ -283,6 +283,10 @@ class StripeGateway(PaymentGateway):
         context["client_secret"] = (
             (payment.action or {}).get("client_secret", "") if payment else ""
         )
+        # Where Stripe.js sends the buyer after confirming (and any redirect it needs).
+        context["return_url"] = request.build_absolute_uri(
+            reverse("shopkit_orders:order-return", args=[order.number])
+        )
         return context
 
     @classmethod

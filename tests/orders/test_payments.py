@@ -451,3 +451,19 @@ def test_no_transaction_is_open_during_the_provider_call(user, settings, monkeyp
     ]
     assert not any(in_atomic for _, in_atomic in AssertingGateway.in_atomic_block)
     assert reload(second).status == OrderStatus.PAID
+
+
+def test_webhook_query_count_is_constant(order, client, django_assert_num_queries):
+    with pytest.raises(PaymentActionRequired) as excinfo:
+        get_order_service().process_payment(order, {"token": "tok_3ds"})
+    payment = excinfo.value.payment
+    DummyGateway.complete(payment.action["client_secret"], approve=True)
+    body, signature = DummyGateway.webhook(payment.idempotency_key)
+    # find the attempt, store the event, move the attempt and the order, read it back; plus
+    # the savepoints of the event's transaction and of the duplicate check.
+    with django_assert_num_queries(11):
+        assert deliver(client, body, signature).status_code == 200
+    # A duplicate: the attempt is found, the event's insert is refused by the unique
+    # constraint and rolled back to its savepoint; nothing else runs.
+    with django_assert_num_queries(7):
+        assert deliver(client, body, signature).json()["processed"] == 0

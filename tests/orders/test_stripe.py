@@ -415,3 +415,17 @@ def test_order_is_not_paid_when_stripe_captured_less_than_the_total(client, api,
     deliver(client, event("payment_intent.succeeded", short))
     assert reload(payment).status == PaymentStatus.SUCCEEDED
     assert reload(order).status == OrderStatus.PENDING
+
+
+def test_signed_event_of_an_unknown_shape_is_a_400(client, stripe_settings):
+    broken = event("payment_intent.succeeded", {"id": "pi_x", "object": "payment_intent"})
+    response = deliver(client, broken)
+    assert response.status_code == 400
+    assert "malformed" in response.json()["detail"]
+    assert get_payment_event_model().objects.count() == 0
+
+
+def test_unknown_event_types_are_stored_and_ignored(client, stripe_settings):
+    response = deliver(client, event("customer.created", {"id": "cus_1", "object": "customer"}))
+    assert response.json() == {"received": 1, "processed": 1}
+    assert get_payment_event_model().objects.get().payment is None

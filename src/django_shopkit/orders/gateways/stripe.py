@@ -246,7 +246,11 @@ class StripeGateway(PaymentGateway):
             )
         except (ValueError, stripe.SignatureVerificationError) as exc:
             raise WebhookError(_("The webhook signature is invalid.")) from exc
-        return [self.event_of(event.to_dict())]
+        try:
+            return [self.event_of(event.to_dict())]
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            # Signed, but not the shape this gateway knows (another API version?).
+            raise WebhookError(_("The webhook event is malformed: %(e)r") % {"e": exc}) from exc
 
     def event_of(self, event: Mapping[str, Any]) -> GatewayEvent:
         """Return the GatewayEvent of a verified Stripe event (as a dict)."""

@@ -5,7 +5,7 @@ transaction and commit; call the provider with no transaction open; apply its an
 conditional UPDATEs (:mod:`django_shopkit.orders.attempts`). A crash between the steps leaves an
 open attempt that :meth:`OrderPayments.reconcile` (the ``shopkit_reconcile_payments`` command)
 settles by asking the provider. Refunds are in :mod:`~django_shopkit.orders.refunds`, webhook
-events in :mod:`~django_shopkit.orders.webhooks`.
+events in :mod:`~django_shopkit.orders.events`.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from django.utils.translation import gettext as _
 from django_shopkit.conf import settings
 from django_shopkit.loading import get_payment_model, get_refund_model
 from django_shopkit.orders.abstract_models import OPEN_PAYMENT_STATUSES, PaymentStatus, RefundStatus
+from django_shopkit.orders.events import ProviderEvents
 from django_shopkit.orders.exceptions import PaymentError, PaymentPending
 from django_shopkit.orders.payments import GatewayError
-from django_shopkit.orders.webhooks import PaymentWebhooks
 
 __all__ = ["OrderPayments"]
 
 
-class OrderPayments(PaymentWebhooks):
+class OrderPayments(ProviderEvents):
     """Payment steps of the order service: pay, refresh, cancel, refund, webhooks, reconcile."""
 
     def process_payment(

@@ -22,7 +22,7 @@ from django_shopkit.loading import get_class
 
 __all__ = ["WEBHOOK_URL_NAME", "check_payment_gateway", "check_webhook_mounted"]
 
-#: URL name of :class:`~django_shopkit.orders.views.PaymentWebhookView`.
+#: URL name of :class:`~django_shopkit.orders.webhooks.PaymentWebhookView`.
 WEBHOOK_URL_NAME = "shopkit-payment-webhook"
 
 

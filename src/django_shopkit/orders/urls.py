@@ -7,13 +7,8 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import DefaultRouter
 
-from django_shopkit.orders.views import (
-    CartItemViewSet,
-    CartView,
-    CheckoutView,
-    OrderViewSet,
-    PaymentWebhookView,
-)
+from django_shopkit.orders.views import CartItemViewSet, CartView, CheckoutView, OrderViewSet
+from django_shopkit.orders.webhooks import PaymentWebhookView
 
 router = DefaultRouter()
 router.register("orders", OrderViewSet, basename="shopkit-order")

@@ -16,8 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import BaseParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,8 +32,7 @@ from django_shopkit.orders.exceptions import (
     PaymentPending,
     PaymentProcessing,
 )
-from django_shopkit.orders.payments import WebhookError, get_payment_gateway
-from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, WEBHOOK_BODY, extend_schema
+from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, extend_schema
 from django_shopkit.orders.serializers import (
     AddToCartSerializer,
     CartItemSerializer,
@@ -45,7 +43,6 @@ from django_shopkit.orders.serializers import (
     PaySerializer,
     PurchaseSerializer,
     UpdateCartItemSerializer,
-    WebhookAnswerSerializer,
 )
 from django_shopkit.orders.services import (
     MAX_IDEMPOTENCY_KEY_LENGTH,
@@ -63,7 +60,6 @@ __all__ = [
     "OrderViewSet",
     "PaymentRequired",
     "PaymentUnavailable",
-    "PaymentWebhookView",
     "PurchaseMixin",
     "get_idempotency_key",
 ]
@@ -323,56 +319,6 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         order = self.get_object()
         get_order_service().cancel(order)
         return self._respond(order)
-
-
-class RawBodyParser(BaseParser):
-    """Return the request body as bytes: a webhook's signature covers the exact bytes."""
-
-    media_type = "*/*"
-
-    def parse(  # type: ignore[override]  # DRF takes any object as request.data
-        self, stream: Any, media_type: str | None = None, parser_context: Any = None
-    ) -> bytes:
-        """Read the whole body."""
-        body: bytes = stream.read() if stream is not None else b""
-        return body
-
-
-class PaymentWebhookView(APIView):
-    """``POST payments/webhook/``: events from the payment provider, verified by signature.
-
-    No session, no CSRF: the provider's signature is the authentication. Each event id is
-    processed once; a bad signature is a 400 and changes nothing.
-    """
-
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    # The provider retries what it could not deliver; a per-client rate would only delay it.
-    throttle_classes: list[Any] = []
-    parser_classes = [RawBodyParser]
-
-    @transaction.non_atomic_requests
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        """Serve the request outside ``ATOMIC_REQUESTS``: each event has its own transaction."""
-        return super().dispatch(request, *args, **kwargs)
-
-    @extend_schema(
-        request=WEBHOOK_BODY,
-        responses={200: WebhookAnswerSerializer, 400: ErrorSerializer},
-        auth=[],
-    )
-    def post(self, request: Request) -> Response:
-        """Verify the webhook and apply its events."""
-        body = request.data if isinstance(request.data, bytes) else b""
-        gateway = get_payment_gateway()
-        try:
-            events = gateway.parse_webhook(body, request.headers)
-        except WebhookError as exc:
-            return Response(
-                {"detail": str(exc), "code": "invalid_webhook"}, status=status.HTTP_400_BAD_REQUEST
-            )
-        processed = get_order_service().handle_events(gateway, events)
-        return Response({"received": len(events), "processed": processed})
 
 
 class PurchaseMixin(OrderErrorsMixin):

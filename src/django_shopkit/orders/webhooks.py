@@ -1,70 +1,75 @@
-"""Verified provider events, stored once per event id and applied to their attempts."""
+"""The payment webhook endpoint: ``POST payments/webhook/``, verified by the gateway.
+
+The raw body reaches the gateway untouched (its signature covers the exact bytes); the events it
+returns are applied by the order service (:mod:`django_shopkit.orders.events`).
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.http import HttpResponseBase
+from rest_framework import status
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from django_shopkit.loading import get_payment_event_model, get_payment_model
-from django_shopkit.orders.payments import GatewayEvent, PaymentGateway, PaymentResult
-from django_shopkit.orders.refunds import OrderRefunds
+from django_shopkit.orders.payments import WebhookError, get_payment_gateway
+from django_shopkit.orders.schema import WEBHOOK_BODY, extend_schema
+from django_shopkit.orders.serializers import ErrorSerializer, WebhookAnswerSerializer
+from django_shopkit.orders.services import get_order_service
 
-__all__ = ["PaymentWebhooks"]
-
-logger = logging.getLogger(__name__)
+__all__ = ["PaymentWebhookView", "RawBodyParser"]
 
 
-class PaymentWebhooks(OrderRefunds):
-    """Apply the events a payment provider sends (see ``PaymentWebhookView``)."""
+class RawBodyParser(BaseParser):
+    """Return the request body as bytes: a webhook's signature covers the exact bytes."""
 
-    def handle_events(self, gateway: PaymentGateway, events: Iterable[GatewayEvent]) -> int:
-        """Apply verified provider events, each event id once; return how many were new.
+    media_type = "*/*"
 
-        Each event is stored (unique per gateway and id) and applied in one transaction, so a
-        duplicate or replayed delivery changes nothing and a failure lets the provider retry.
-        Out-of-order events are harmless: only open attempts move, and a success always wins.
-        """
-        event_model = get_payment_event_model()
-        new = 0
-        for event in events:
-            with transaction.atomic():
-                payment = self.find_payment(gateway, event)
-                try:
-                    with transaction.atomic():
-                        event_model._default_manager.create(
-                            gateway=gateway.name,
-                            event_id=event.id,
-                            event_type=event.type,
-                            payment=payment,
-                            payload=dict(event.payload),
-                        )
-                except IntegrityError:
-                    logger.info("Event %s of %s was processed already.", event.id, gateway.name)
-                    continue
-                new += 1
-                if payment is None:
-                    continue
-                if event.outcome is not None:
-                    payment = self.apply_result(
-                        payment,
-                        PaymentResult(
-                            event.outcome, event.reference, event.message, None, event.amount
-                        ),
-                    )
-                if event.amount_refunded is not None:
-                    self.apply_provider_refund(payment, event)
-        return new
+    def parse(  # type: ignore[override]  # DRF takes any object as request.data
+        self, stream: Any, media_type: str | None = None, parser_context: Any = None
+    ) -> bytes:
+        """Read the whole body."""
+        body: bytes = stream.read() if stream is not None else b""
+        return body
 
-    def find_payment(self, gateway: PaymentGateway, event: GatewayEvent) -> Any:
-        """Return the attempt an event is about (by idempotency key, else reference) or None."""
-        manager = get_payment_model()._default_manager
-        if event.payment_key:
-            payment = manager.filter(idempotency_key=event.payment_key).first()
-            if payment is not None:
-                return payment
-        if event.reference:
-            return manager.filter(gateway=gateway.name, reference=event.reference).first()
-        return None
+
+class PaymentWebhookView(APIView):
+    """``POST payments/webhook/``: events from the payment provider, verified by signature.
+
+    No session, no CSRF: the provider's signature is the authentication. Each event id is
+    processed once; a bad signature is a 400 and changes nothing.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    # The provider retries what it could not deliver; a per-client rate would only delay it.
+    throttle_classes: list[Any] = []
+    parser_classes = [RawBodyParser]
+
+    @transaction.non_atomic_requests
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Serve the request outside ``ATOMIC_REQUESTS``: each event has its own transaction."""
+        return super().dispatch(request, *args, **kwargs)
+
+    @extend_schema(
+        request=WEBHOOK_BODY,
+        responses={200: WebhookAnswerSerializer, 400: ErrorSerializer},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        """Verify the webhook and apply its events."""
+        body = request.data if isinstance(request.data, bytes) else b""
+        gateway = get_payment_gateway()
+        try:
+            events = gateway.parse_webhook(body, request.headers)
+        except WebhookError as exc:
+            return Response(
+                {"detail": str(exc), "code": "invalid_webhook"}, status=status.HTTP_400_BAD_REQUEST
+            )
+        processed = get_order_service().handle_events(gateway, events)
+        return Response({"received": len(events), "processed": processed})

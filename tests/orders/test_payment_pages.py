@@ -258,3 +258,14 @@ def test_the_docs_example_gateway_runs(monkeypatch, settings, user):
 
     with pytest.raises(PaymentPending):
         get_order_service().process_payment(other, {"token": "t"})
+
+
+def test_provider_page_is_gone_when_the_dummy_gateway_is_not_used(client, user, settings):
+    order = place_order(user, (make_product(), 1))
+    provider = client.post(
+        reverse("shopkit_orders:order-pay", args=[order.number]), {"token": "tok_redirect"}
+    )["Location"]
+    assert client.get(provider).status_code == 200
+    settings.SHOPKIT_PAYMENT_GATEWAY = STRIPE
+    assert client.get(provider).status_code == 404
+    assert client.post(provider, {"outcome": "approve"}).status_code == 404

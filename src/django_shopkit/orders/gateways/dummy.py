@@ -17,7 +17,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings as django_settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -34,6 +40,7 @@ from django_shopkit.orders.payments import (
     PaymentGateway,
     PaymentResult,
     WebhookError,
+    get_payment_gateway,
 )
 
 __all__ = ["DummyGateway", "DummyProviderView"]
@@ -306,6 +313,12 @@ class DummyProviderView(View):
     """
 
     template_name = "django_shopkit/orders/payments/dummy_provider.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Answer 404 unless the dummy gateway is the shop's gateway (never in a real shop)."""
+        if not isinstance(get_payment_gateway(), DummyGateway):
+            raise Http404(_("No such page."))
+        return super().dispatch(request, *args, **kwargs)
 
     def _charge(self, client_secret: str) -> _Charge:
         with DummyGateway._lock:

@@ -467,3 +467,13 @@ def test_webhook_query_count_is_constant(order, client, django_assert_num_querie
     # constraint and rolled back to its savepoint; nothing else runs.
     with django_assert_num_queries(7):
         assert deliver(client, body, signature).json()["processed"] == 0
+
+
+def test_dummy_gateway_is_still_importable_from_its_old_home(order, settings):
+    from django_shopkit.orders import payments
+
+    assert payments.DummyGateway is DummyGateway
+    settings.SHOPKIT_PAYMENT_GATEWAY = "django_shopkit.orders.payments.DummyGateway"
+    assert isinstance(get_payment_gateway(), DummyGateway)
+    with pytest.raises(AttributeError):
+        payments.NoSuchGateway  # noqa: B018

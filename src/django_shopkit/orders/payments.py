@@ -215,3 +215,14 @@ def get_payment_gateway() -> PaymentGateway:
     """Return an instance of the gateway class named by ``SHOPKIT_PAYMENT_GATEWAY``."""
     gateway: PaymentGateway = get_class("PAYMENT_GATEWAY")()
     return gateway
+
+
+def __getattr__(name: str) -> Any:
+    """Return ``DummyGateway`` from its new home, :mod:`django_shopkit.orders.gateways.dummy`."""
+    # Kept importable from here (and as a setting path) for code written before the move;
+    # imported lazily because the dummy gateway module imports this one.
+    if name == "DummyGateway":
+        from django_shopkit.orders.gateways.dummy import DummyGateway
+
+        return DummyGateway
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -82,6 +82,16 @@ MODELS: tuple[ModelSpec, ...] = (
         inline_in="ORDER_MODEL",
     ),
     ModelSpec("PAYMENT_MODEL", "Payment", "orders", "A payment attempt on an order."),
+    ModelSpec(
+        "REFUND_MODEL",
+        "Refund",
+        "orders",
+        "A full or partial refund of a payment.",
+        inline_in="ORDER_MODEL",
+    ),
+    ModelSpec(
+        "PAYMENT_EVENT_MODEL", "PaymentEvent", "orders", "A payment provider's webhook event."
+    ),
 )
 
 #: Model setting suffix -> its model.
@@ -106,6 +116,8 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     ORDER_MODEL: str | None = None
     ORDER_ITEM_MODEL: str | None = None
     PAYMENT_MODEL: str | None = None
+    REFUND_MODEL: str | None = None
+    PAYMENT_EVENT_MODEL: str | None = None
 
     # -- Money --------------------------------------------------------------------------
     #: ISO 4217 code stored on orders and shown next to prices.
@@ -163,7 +175,23 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
 
     # -- Services and payments ----------------------------------------------------------
     #: Dotted path of the payment gateway class.
-    PAYMENT_GATEWAY: str = "django_shopkit.orders.payments.DummyGateway"
+    PAYMENT_GATEWAY: str = "django_shopkit.orders.gateways.dummy.DummyGateway"
+    #: Seconds an attempt may stay ``created``/``processing``/``requires_action`` before
+    #: ``shopkit_reconcile_payments`` asks the provider about it.
+    PAYMENT_RECONCILE_AFTER: int = 300
+    #: Stripe secret API key (``sk_...``) of the Stripe gateway.
+    STRIPE_SECRET_KEY: str = ""
+    #: Stripe publishable key (``pk_...``), given to Stripe.js on the payment step.
+    STRIPE_PUBLISHABLE_KEY: str = ""
+    #: Signing secret (``whsec_...``) of the webhook endpoint, from the Stripe dashboard.
+    STRIPE_WEBHOOK_SECRET: str = ""
+    #: Base URL of the Stripe API; ``None`` is Stripe's own. Tests point it at localstripe.
+    STRIPE_API_BASE: str | None = None
+    #: Payment method types of new PaymentIntents; empty turns on Stripe's automatic payment
+    #: methods (the dashboard decides), e.g. ``("card",)`` restricts them.
+    STRIPE_PAYMENT_METHOD_TYPES: tuple[str, ...] = ()
+    #: Seconds the Stripe SDK waits for an answer before the outcome counts as unknown.
+    STRIPE_TIMEOUT: int = 10
     #: Dotted path of the catalog service class (stock operations).
     CATALOG_SERVICE: str = "django_shopkit.catalog.services.CatalogService"
     #: Dotted path of the cart service class.
@@ -215,6 +243,8 @@ if TYPE_CHECKING:
         SHOPKIT_ORDER_MODEL: str | None
         SHOPKIT_ORDER_ITEM_MODEL: str | None
         SHOPKIT_PAYMENT_MODEL: str | None
+        SHOPKIT_REFUND_MODEL: str | None
+        SHOPKIT_PAYMENT_EVENT_MODEL: str | None
         SHOPKIT_CURRENCY: str
         SHOPKIT_CURRENCY_DECIMAL_PLACES: int
         SHOPKIT_PAGE_SIZE: int
@@ -238,6 +268,13 @@ if TYPE_CHECKING:
         SHOPKIT_REQUEST_ID_HEADER: str
         SHOPKIT_REQUEST_ID_MAX_LENGTH: int
         SHOPKIT_PAYMENT_GATEWAY: str
+        SHOPKIT_PAYMENT_RECONCILE_AFTER: int
+        SHOPKIT_STRIPE_SECRET_KEY: str
+        SHOPKIT_STRIPE_PUBLISHABLE_KEY: str
+        SHOPKIT_STRIPE_WEBHOOK_SECRET: str
+        SHOPKIT_STRIPE_API_BASE: str | None
+        SHOPKIT_STRIPE_PAYMENT_METHOD_TYPES: tuple[str, ...]
+        SHOPKIT_STRIPE_TIMEOUT: int
         SHOPKIT_CATALOG_SERVICE: str
         SHOPKIT_CART_SERVICE: str
         SHOPKIT_ORDER_SERVICE: str

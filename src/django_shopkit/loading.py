@@ -35,6 +35,8 @@ if TYPE_CHECKING:
         AbstractOrder,
         AbstractOrderItem,
         AbstractPayment,
+        AbstractPaymentEvent,
+        AbstractRefund,
     )
 
 __all__ = [
@@ -52,10 +54,14 @@ __all__ = [
     "get_order_item_model_string",
     "get_order_model",
     "get_order_model_string",
+    "get_payment_event_model",
+    "get_payment_event_model_string",
     "get_payment_model",
     "get_payment_model_string",
     "get_product_model",
     "get_product_model_string",
+    "get_refund_model",
+    "get_refund_model_string",
     "get_review_model",
     "get_review_model_string",
     "get_tag_model",
@@ -206,6 +212,26 @@ def get_payment_model_string() -> str:
 def get_payment_model() -> type[AbstractPayment]:
     """Return the Payment model that is active in this project."""
     return get_model("PAYMENT_MODEL")  # type: ignore[return-value]  # checked by shopkit.E003
+
+
+def get_refund_model_string() -> str:
+    """Return the ``"app_label.ModelName"`` of the project's Refund model."""
+    return get_model_string("REFUND_MODEL")
+
+
+def get_refund_model() -> type[AbstractRefund]:
+    """Return the Refund model that is active in this project."""
+    return get_model("REFUND_MODEL")  # type: ignore[return-value]  # checked by shopkit.E003
+
+
+def get_payment_event_model_string() -> str:
+    """Return the ``"app_label.ModelName"`` of the project's PaymentEvent model."""
+    return get_model_string("PAYMENT_EVENT_MODEL")
+
+
+def get_payment_event_model() -> type[AbstractPaymentEvent]:
+    """Return the PaymentEvent model that is active in this project."""
+    return get_model("PAYMENT_EVENT_MODEL")  # type: ignore[return-value]  # checked by E003
 
 
 @functools.cache

@@ -15,6 +15,8 @@ from django_shopkit.orders.abstract_models import (
     AbstractOrder,
     AbstractOrderItem,
     AbstractPayment,
+    AbstractPaymentEvent,
+    AbstractRefund,
 )
 
 
@@ -55,4 +57,12 @@ class PurchaseLine(AbstractOrderItem):
 
 
 class Charge(AbstractPayment):
+    pass
+
+
+class ChargeRefund(AbstractRefund):
+    pass
+
+
+class ProviderEvent(AbstractPaymentEvent):
     pass

@@ -23,6 +23,8 @@ from django_shopkit.orders.abstract_models import (
     AbstractOrder,
     AbstractOrderItem,
     AbstractPayment,
+    AbstractPaymentEvent,
+    AbstractRefund,
 )
 
 
@@ -77,4 +79,12 @@ class OrderItem(AbstractOrderItem):
 
 
 class Payment(AbstractPayment):
+    pass
+
+
+class Refund(AbstractRefund):
+    pass
+
+
+class PaymentEvent(AbstractPaymentEvent):
     pass

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from django_shopkit.loading import get_cart_item_model, get_order_model, get_payment_model
 from django_shopkit.orders.abstract_models import OrderStatus
-from django_shopkit.orders.payments import DummyGateway
+from django_shopkit.orders.gateways.dummy import DummyGateway
 from django_shopkit.orders.services import get_cart_service
 from tests.factories import make_discount, make_product
 from tests.orders.helpers import fill_cart, place_order, reload
@@ -259,8 +259,9 @@ def test_order_list_and_detail_query_counts_are_constant(api, user, django_asser
         assert len(api.get(order_url(order)).json()["items"]) == 2
 
 
-PAY_QUERIES = 12
-CANCEL_QUERIES = 14
+# Pay: the attempt is recorded and committed in its own transaction before the provider call.
+PAY_QUERIES = 15
+CANCEL_QUERIES = 15  # + the attempts waiting for the buyer, cancelled first
 
 
 def test_pay_and_cancel_query_counts(api, user, django_assert_num_queries):
@@ -301,11 +302,15 @@ def test_pay_flow(api, user):
     assert get_payment_model()._default_manager.filter(order=order).count() == 2
 
 
-def test_pay_requires_a_token(api, user):
+def test_pay_rejects_bad_input(api, user):
     order = place_order(user, (make_product(), 1))
-    response = api.post(order_url(order, "pay"), {})
+    response = api.post(order_url(order, "pay"), {"return_url": "javascript:alert(1)"})
+    assert response.status_code == 400
+    assert "return_url" in response.json()
+    response = api.post(order_url(order, "pay"), {"token": "x" * 256})
     assert response.status_code == 400
     assert "token" in response.json()
+    assert get_payment_model().objects.count() == 0
 
 
 def test_cancel_flow(api, user):
@@ -365,6 +370,6 @@ def test_failed_attempts_survive_atomic_requests(api, user, monkeypatch):
         .order_by("pk")
         .values_list("status")
     )
-    assert statuses == [("failed",), ("pending",)]
+    assert statuses == [("failed",), ("processing",)]
     assert api.post(order_url(order, "pay"), {"token": "tok_ok"}).status_code == 200
     assert len(DummyGateway.charges) == 1

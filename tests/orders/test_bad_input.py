@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from django_shopkit.loading import get_cart_item_model, get_order_model
 from django_shopkit.orders.abstract_models import OrderStatus
 from django_shopkit.orders.exceptions import InvalidIdempotencyKey
-from django_shopkit.orders.payments import DummyGateway
+from django_shopkit.orders.gateways.dummy import DummyGateway
 from django_shopkit.orders.services import get_order_service
 from tests.factories import make_product
 from tests.orders.helpers import fill_cart, order_count, place_order, reload

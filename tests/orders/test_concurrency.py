@@ -7,13 +7,22 @@ end; a barrier releases all threads at once so their transactions really overlap
 import threading
 import time
 from collections import Counter
+from typing import ClassVar
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.urls import reverse
+from rest_framework.test import APIClient
 
-from django_shopkit.loading import get_order_item_model, get_order_model, get_payment_model
-from django_shopkit.orders.exceptions import InsufficientStock, InvalidTransition
-from django_shopkit.orders.payments import DummyGateway
+from django_shopkit.loading import (
+    get_order_item_model,
+    get_order_model,
+    get_payment_event_model,
+    get_payment_model,
+)
+from django_shopkit.orders import signals
+from django_shopkit.orders.exceptions import InsufficientStock, PaymentActionRequired
+from django_shopkit.orders.gateways.dummy import SIGNATURE_HEADER, DummyGateway
 from django_shopkit.orders.services import get_cart_service, get_order_service
 from tests.factories import make_product, make_user
 from tests.orders.helpers import fill_cart, reload
@@ -128,32 +137,131 @@ def test_same_buy_now_twice_at_once_with_one_key(postgres):
 
 
 class SlowGateway(DummyGateway):
-    """Holds each charge long enough for a concurrent pay call to arrive."""
+    """Holds each provider call long enough for concurrent requests to overlap with it."""
 
-    def charge(self, **kwargs):
-        time.sleep(0.2)
-        return super().charge(**kwargs)
+    delay = 0.3
+
+    def start_payment(self, payment, payment_data, return_url=""):
+        time.sleep(self.delay)
+        return super().start_payment(payment, payment_data, return_url)
 
 
-def test_two_concurrent_pay_calls_charge_once(postgres, settings):
-    settings.SHOPKIT_PAYMENT_GATEWAY = f"{__name__}.SlowGateway"
+def _order(stock=3):
     user = make_user()
-    fill_cart(user, (make_product(stock=3), 1))
-    order = get_order_service().create_order(user, get_cart_service().get_cart(user))
+    fill_cart(user, (make_product(stock=stock), 1))
+    return user, get_order_service().create_order(user, get_cart_service().get_cart(user))
+
+
+def test_ten_concurrent_pay_requests_capture_once(postgres, settings):
+    settings.SHOPKIT_PAYMENT_GATEWAY = f"{__name__}.SlowGateway"
+    user, order = _order()
+    url = reverse("shopkit-order-pay", args=[order.pk])
 
     def pay():
-        fresh = get_order_model()._default_manager.get(pk=order.pk)
-        return get_order_service().process_payment(fresh, {"token": "tok_ok"})
+        # One client per thread: the test client is not thread-safe.
+        own = APIClient()
+        own.force_authenticate(user)
+        return own.post(url, {"token": "tok_ok"}).status_code
 
-    results = run_concurrently([pay, pay])
+    results = run_concurrently([pay] * 10)
 
-    kinds = sorted(kind for kind, _ in results)
-    assert kinds == ["error", "ok"], results
-    (error,) = [value for kind, value in results if kind == "error"]
-    assert isinstance(error, InvalidTransition)
+    codes = Counter(value for kind, value in results if kind == "ok")
+    assert sum(codes.values()) == 10, results
+    # Those that shared the first attempt answer 200; those that came after it was captured
+    # find the order paid (409). Never a second attempt, never a second charge.
+    assert set(codes) <= {200, 409}, codes
+    assert codes[200] >= 1
     assert len(DummyGateway.charges) == 1
-    assert get_payment_model()._default_manager.filter(order=order).count() == 1
+    payments = get_payment_model().objects.filter(order=order)
+    assert [p.status for p in payments] == ["succeeded"]
     assert reload(order).status == "paid"
+
+
+def test_webhook_racing_the_return_captures_once(postgres):
+    _user, order = _order()
+    service = get_order_service()
+    with pytest.raises(PaymentActionRequired) as excinfo:
+        service.process_payment(order, {"token": "tok_3ds"})
+    payment = excinfo.value.payment
+    DummyGateway.complete(payment.action["client_secret"], approve=True)
+    body, signature = DummyGateway.webhook(payment.idempotency_key)
+    paid = []
+    receiver = lambda **kwargs: paid.append(kwargs["order"].pk)  # noqa: E731
+    signals.order_paid.connect(receiver)
+    try:
+
+        def webhook():
+            gateway = service.get_gateway()
+            return service.handle_events(
+                gateway, gateway.parse_webhook(body, {SIGNATURE_HEADER: signature})
+            )
+
+        def buyer_returns():
+            return (
+                get_order_service()
+                .refresh_payment(get_payment_model().objects.get(pk=payment.pk))
+                .status
+            )
+
+        results = run_concurrently([webhook, buyer_returns] * 3)
+    finally:
+        signals.order_paid.disconnect(receiver)
+
+    assert errors_by_type(results) == {}, results
+    assert [p.status for p in get_payment_model().objects.filter(order=order)] == ["succeeded"]
+    assert reload(order).status == "paid"
+    assert paid == [order.pk]  # order_paid sent once
+    assert get_payment_event_model().objects.count() == 1  # one event id, stored once
+
+
+class OneSlowOrderGateway(DummyGateway):
+    """Takes ``delay`` seconds to answer for the orders in ``slow_orders``, at once for others."""
+
+    delay = 1.5
+    slow_orders: ClassVar[set] = set()
+
+    def start_payment(self, payment, payment_data, return_url=""):
+        if payment.order_id in self.slow_orders:
+            time.sleep(self.delay)
+        return super().start_payment(payment, payment_data, return_url)
+
+
+def test_slow_gateway_does_not_block_other_orders(postgres, settings):
+    settings.SHOPKIT_PAYMENT_GATEWAY = f"{__name__}.OneSlowOrderGateway"
+    _slow_user, slow_order = _order()
+    _user, other_order = _order()
+    OneSlowOrderGateway.slow_orders = {slow_order.pk}
+    timings = {}
+
+    def pay(order, key):
+        def call():
+            started = time.monotonic()
+            fresh = get_order_model().objects.get(pk=order.pk)
+            get_order_service().process_payment(fresh, {"token": "tok_ok"})
+            timings[key] = time.monotonic() - started
+
+        return call
+
+    def meanwhile():
+        time.sleep(0.3)  # the slow call is in flight now
+        started = time.monotonic()
+        # The slow order's row is not locked: NOWAIT would raise if it were.
+        with transaction.atomic():
+            get_order_model().objects.select_for_update(nowait=True).get(pk=slow_order.pk)
+        timings["lock_slow_order"] = time.monotonic() - started
+        pay(other_order, "other")()
+        timings["other_done_at"] = time.monotonic()
+
+    results = run_concurrently([pay(slow_order, "slow"), meanwhile])
+    finished = time.monotonic()
+
+    assert errors_by_type(results) == {}, results
+    assert timings["slow"] >= OneSlowOrderGateway.delay
+    # Blocked behind the slow call, the other payment would take over a second; it takes a
+    # few queries' time, and ends while the slow call is still running.
+    assert timings["other"] < 0.8, timings
+    assert finished - timings["other_done_at"] > 0.2, timings
+    assert reload(slow_order).status == reload(other_order).status == "paid"
 
 
 def test_concurrent_adds_of_one_product_lose_no_unit(postgres):

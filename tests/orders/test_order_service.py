@@ -228,7 +228,8 @@ def test_fulfil_and_refund(user):
     service.fulfil(order)
     assert reload(order).status == OrderStatus.FULFILLED
     refund = service.refund(order)
-    assert refund.pk == payment.pk
+    assert refund.payment_id == payment.pk
+    assert refund.amount == payment.amount
     assert reload(order).status == OrderStatus.REFUNDED
     assert reload(payment).status == "refunded"
 

@@ -15,6 +15,7 @@ names = {
     "cancel": ("shopkit-order-cancel", "post", [1]),
     "purchase": ("shopkit-product-purchase", "post", [1]),
     "cart": ("shopkit-cart", "get", []),
+    "webhook": ("shopkit-payment-webhook", "post", []),
 }
 ops = {
     key: schema["paths"][reverse(name, args=args).replace("/1/", "/{id}/")][method]
@@ -52,7 +53,32 @@ def test_orders_endpoints_are_described_accurately(generated):
     assert responses(ops["checkout"]) == {"201": "Order", "200": "Order"}
     assert [p["name"] for p in ops["checkout"]["parameters"]] == ["Idempotency-Key"]
     assert body(ops["pay"]) == "Pay"
-    assert responses(ops["pay"]) == {"200": "Order"}
+    assert responses(ops["pay"]) == {
+        "200": "Order",
+        "202": "PaymentPending",
+        "400": "Error",
+        "402": "Error",
+        "404": "Error",
+        "409": "Error",
+        "503": "Error",
+    }
+    pending = components["PaymentPending"]["properties"]
+    assert set(pending) == {"detail", "code", "payment"}
+    action = components["PaymentAction"]["properties"]
+    assert set(action) == {"type", "redirect_url", "client_secret"}
+    assert {"amount_paid", "amount_refunded", "amount_outstanding"} <= set(
+        components["Order"]["properties"]
+    )
+    assert set(components[body(ops["pay"])]["properties"]) == {
+        "token",
+        "payment_method",
+        "return_url",
+    }
+    assert responses(ops["webhook"]) == {"200": "WebhookAnswer", "400": "Error"}
+    assert ops["webhook"]["requestBody"]["content"]["application/json"]["schema"]["type"] == (
+        "object"
+    )
+    assert ops["webhook"].get("security", [{}]) == [{}]  # no session or token: the signature
     assert "requestBody" not in ops["cancel"]
     assert body(ops["purchase"]) == "Purchase"
     assert responses(ops["purchase"]) == {"201": "Order", "200": "Order"}

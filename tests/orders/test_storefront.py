@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from django_shopkit.loading import get_cart_item_model, get_order_model
 from django_shopkit.orders.abstract_models import OrderStatus
-from django_shopkit.orders.payments import DummyGateway
+from django_shopkit.orders.gateways.dummy import DummyGateway
 from tests.factories import make_discount, make_product
 from tests.orders.helpers import fill_cart, place_order, reload
 

@@ -13,6 +13,8 @@ from django_shopkit.orders.abstract_models import (
     AbstractOrder,
     AbstractOrderItem,
     AbstractPayment,
+    AbstractPaymentEvent,
+    AbstractRefund,
 )
 
 
@@ -53,4 +55,12 @@ class OrderItem(AbstractOrderItem):
 
 
 class Payment(AbstractPayment):
+    pass
+
+
+class Refund(AbstractRefund):
+    pass
+
+
+class PaymentEvent(AbstractPaymentEvent):
     pass

@@ -20,6 +20,8 @@ from django_shopkit.orders.abstract_models import (
     AbstractOrder,
     AbstractOrderItem,
     AbstractPayment,
+    AbstractPaymentEvent,
+    AbstractRefund,
 )
 
 
@@ -63,3 +65,11 @@ class OrderItem(AbstractOrderItem):
 
 class Payment(AbstractPayment):
     """A payment attempt on an order."""
+
+
+class Refund(AbstractRefund):
+    """A full or partial refund of a payment."""
+
+
+class PaymentEvent(AbstractPaymentEvent):
+    """A payment provider's webhook event."""

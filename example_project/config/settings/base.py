@@ -188,6 +188,15 @@ SHOPKIT_CURRENCY = env.str("SHOPKIT_CURRENCY", default="USD")
 # The shop's own order rules (a minimum order value) on top of shopkit's.
 SHOPKIT_ORDER_SERVICE = "apps.shop.services.ShopOrderService"
 SHOP_MINIMUM_ORDER_TOTAL = env.str("SHOP_MINIMUM_ORDER_TOTAL", default="10.00")
+# Payments: the dummy gateway by default (with DEBUG its test tokens demo 3-D Secure, redirects
+# and declines); SHOPKIT_PAYMENT_GATEWAY=django_shopkit.orders.gateways.stripe.StripeGateway
+# and the three Stripe keys take real cards.
+SHOPKIT_PAYMENT_GATEWAY = env.str(
+    "SHOPKIT_PAYMENT_GATEWAY", default="django_shopkit.orders.gateways.dummy.DummyGateway"
+)
+SHOPKIT_STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+SHOPKIT_STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+SHOPKIT_STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 
 # -- Logging --------------------------------------------------------------------------------------
 # Everything to stdout: the process manager (systemd, a container runtime, a PaaS) collects it.

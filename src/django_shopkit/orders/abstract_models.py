@@ -7,6 +7,7 @@ these models hold the data and the database constraints that back those rules up
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -15,17 +16,23 @@ from django.utils.translation import gettext_lazy as _
 from django_shopkit.loading import (
     get_cart_model_string,
     get_order_model_string,
+    get_payment_model_string,
     get_product_model_string,
 )
 
 __all__ = [
+    "CAPTURED_PAYMENT_STATUSES",
+    "OPEN_PAYMENT_STATUSES",
     "AbstractCart",
     "AbstractCartItem",
     "AbstractOrder",
     "AbstractOrderItem",
     "AbstractPayment",
+    "AbstractPaymentEvent",
+    "AbstractRefund",
     "OrderStatus",
     "PaymentStatus",
+    "RefundStatus",
     "generate_order_number",
 ]
 
@@ -50,12 +57,42 @@ class OrderStatus(models.TextChoices):
 
 
 class PaymentStatus(models.TextChoices):
-    """The states of one payment attempt."""
+    """The states of one payment attempt; see the "Payments" docs page for the moves."""
 
+    #: Recorded with its idempotency key; the provider's answer is not known yet.
+    CREATED = "created", _("Created")
+    #: The buyer must act: follow a redirect or confirm with a client secret.
+    REQUIRES_ACTION = "requires_action", _("Requires action")
+    #: The provider accepted it and settles later, or its answer was lost (timeout).
+    PROCESSING = "processing", _("Processing")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+    REFUNDED = "refunded", _("Refunded")
+
+
+#: Attempts whose outcome is not final yet; at most one per order.
+OPEN_PAYMENT_STATUSES: tuple[str, ...] = (
+    PaymentStatus.CREATED,
+    PaymentStatus.REQUIRES_ACTION,
+    PaymentStatus.PROCESSING,
+)
+#: Attempts whose money was captured (some may have been refunded since); at most one per order.
+CAPTURED_PAYMENT_STATUSES: tuple[str, ...] = (
+    PaymentStatus.SUCCEEDED,
+    PaymentStatus.PARTIALLY_REFUNDED,
+    PaymentStatus.REFUNDED,
+)
+
+
+class RefundStatus(models.TextChoices):
+    """The states of one refund."""
+
+    #: Recorded and its amount reserved; the provider's answer is not known yet.
     PENDING = "pending", _("Pending")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
-    REFUNDED = "refunded", _("Refunded")
 
 
 class AbstractCart(models.Model):
@@ -164,6 +201,14 @@ class AbstractOrder(models.Model):
         _("discount total"), max_digits=12, decimal_places=2, default=0
     )
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    #: Captured by the order's payment; written by the payment service only.
+    amount_paid = models.DecimalField(
+        _("amount paid"), max_digits=12, decimal_places=2, default=0, editable=False
+    )
+    #: Refunded so far (settled refunds only); never more than ``amount_paid``.
+    amount_refunded = models.DecimalField(
+        _("amount refunded"), max_digits=12, decimal_places=2, default=0, editable=False
+    )
     # NULL, not "", for "no key": the partial unique constraint must skip keyless orders.
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=255, null=True, blank=True, editable=False
@@ -190,10 +235,21 @@ class AbstractOrder(models.Model):
                 condition=models.Q(total__gte=0, subtotal__gte=0, discount_total__gte=0),
                 name="%(app_label)s_%(class)s_amounts_gte_0",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    amount_refunded__gte=0, amount_refunded__lte=models.F("amount_paid")
+                ),
+                name="%(app_label)s_%(class)s_refunded_within_paid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def amount_outstanding(self) -> Decimal:
+        """Return what is left to pay: the total less the captured amount, never below 0."""
+        return max(self.total - self.amount_paid, Decimal("0.00"))
 
 
 class AbstractOrderItem(models.Model):
@@ -238,7 +294,11 @@ class AbstractOrderItem(models.Model):
 
 
 class AbstractPayment(models.Model):
-    """One charge attempt on an order through a payment gateway."""
+    """One payment attempt on an order through a payment gateway.
+
+    ``amount`` is what the attempt asks for (the order's total); once captured,
+    ``amount_refunded`` grows with each refund and can never exceed ``amount``.
+    """
 
     Status = PaymentStatus
 
@@ -250,12 +310,18 @@ class AbstractPayment(models.Model):
     )
     gateway = models.CharField(_("gateway"), max_length=100)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    amount_refunded = models.DecimalField(
+        _("amount refunded"), max_digits=12, decimal_places=2, default=0
+    )
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(
-        _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+        _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
     )
     reference = models.CharField(_("gateway reference"), max_length=255, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    #: What the buyer must do while ``requires_action``: ``{"type": "redirect", "redirect_url":
+    #: ...}`` or ``{"type": "client_secret", "client_secret": ...}``; empty otherwise.
+    action = models.JSONField(_("action"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -265,14 +331,102 @@ class AbstractPayment(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        indexes = [models.Index(fields=["gateway", "reference"])]
         constraints = [
-            # The last line of defence against a double charge: one successful payment per order.
+            # The last line of defence against a double charge: one captured payment per order.
             models.UniqueConstraint(
                 fields=["order"],
-                condition=models.Q(status="succeeded"),
-                name="%(app_label)s_%(class)s_one_success_per_order",
+                condition=models.Q(status__in=CAPTURED_PAYMENT_STATUSES),
+                name="%(app_label)s_%(class)s_one_capture_per_order",
+            ),
+            # One attempt in flight per order: concurrent pay calls share it (and its key).
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status__in=OPEN_PAYMENT_STATUSES),
+                name="%(app_label)s_%(class)s_one_open_per_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    amount__gte=0, amount_refunded__gte=0, amount_refunded__lte=models.F("amount")
+                ),
+                name="%(app_label)s_%(class)s_refunded_within_amount",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.amount} ({self.status})"
+
+
+class AbstractRefund(models.Model):
+    """One refund, full or partial, of a captured payment."""
+
+    Status = RefundStatus
+
+    order = models.ForeignKey(
+        get_order_model_string(),
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    payment = models.ForeignKey(
+        get_payment_model_string(),
+        verbose_name=_("payment"),
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    reference = models.CharField(_("gateway reference"), max_length=255, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="%(app_label)s_%(class)s_amount_gt_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.status})"
+
+
+class AbstractPaymentEvent(models.Model):
+    """One verified event a provider sent by webhook, stored once per event id."""
+
+    gateway = models.CharField(_("gateway"), max_length=100)
+    event_id = models.CharField(_("event id"), max_length=255)
+    event_type = models.CharField(_("event type"), max_length=100)
+    payment = models.ForeignKey(
+        get_payment_model_string(),
+        verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
+        constraints = [
+            # What makes "processed exactly once" hold across processes and retries.
+            models.UniqueConstraint(
+                fields=["gateway", "event_id"], name="%(app_label)s_%(class)s_once_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.event_type} {self.event_id}"

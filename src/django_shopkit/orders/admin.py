@@ -14,12 +14,18 @@ stock and signals stay right.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +34,9 @@ from django_shopkit.loading import (
     get_cart_model,
     get_order_item_model,
     get_order_model,
+    get_payment_event_model,
     get_payment_model,
+    get_refund_model,
 )
 from django_shopkit.orders.exceptions import OrderError
 from django_shopkit.orders.services import get_order_service
@@ -46,7 +54,9 @@ __all__ = [
     "OrderAdmin",
     "OrderItemInline",
     "PaymentAdmin",
+    "PaymentEventAdmin",
     "PaymentInline",
+    "RefundInline",
     "register_orders_admin",
 ]
 
@@ -69,7 +79,16 @@ class _RuntimeModel:
 
 
 _ITEM_FIELDS = ("product", "product_name", "quantity", "unit_price", "original_unit_price")
-_PAYMENT_FIELDS = ("created_at", "gateway", "amount", "status", "reference", "message")
+_PAYMENT_FIELDS = (
+    "created_at",
+    "gateway",
+    "amount",
+    "amount_refunded",
+    "status",
+    "reference",
+    "message",
+)
+_REFUND_FIELDS = ("created_at", "payment", "amount", "status", "reference", "message")
 
 
 class _ReadOnlyInline(_TabularInline):
@@ -109,15 +128,37 @@ class PaymentInline(_ReadOnlyInline):
     model = _RuntimeModel(get_payment_model)  # type: ignore[assignment]  # None only when misconfigured
 
 
+class RefundInline(_ReadOnlyInline):
+    """The order's refunds, read-only; made with the order's "Refund" page or action."""
+
+    fields = _REFUND_FIELDS
+    readonly_fields = _REFUND_FIELDS
+
+    model = _RuntimeModel(get_refund_model)  # type: ignore[assignment]  # None only when misconfigured
+
+
+class RefundForm(forms.Form):
+    """The amount of a refund; empty refunds all that is left."""
+
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text=gettext_lazy("Leave empty to refund everything that is left."),
+    )
+
+
 class OrderAdmin(_ModelAdmin):
-    """Orders: read-only amounts, status filter, fulfil and cancel actions."""
+    """Orders: read-only amounts, status filter, fulfil, cancel and refund actions."""
 
     list_display = ["number", "user", "status", "total", "currency", "created_at", "paid_at"]
     list_filter = ["status", "created_at"]
     list_select_related = ["user"]
     search_fields = ["number", "email"]
     date_hierarchy = "created_at"
-    inlines = [OrderItemInline, PaymentInline]
+    inlines = [OrderItemInline, PaymentInline, RefundInline]
     readonly_fields = [
         "number",
         "user",
@@ -133,8 +174,73 @@ class OrderAdmin(_ModelAdmin):
         "paid_at",
         "fulfilled_at",
         "cancelled_at",
+        "amount_paid",
+        "amount_refunded",
+        "amount_outstanding",
+        "refund_link",
     ]
-    actions = ["mark_fulfilled", "cancel_orders"]
+    actions = ["mark_fulfilled", "cancel_orders", "refund_orders"]
+    refund_template = "admin/django_shopkit/orders/refund.html"
+
+    @admin.display(description=gettext_lazy("Outstanding"))
+    def amount_outstanding(self, order: Any) -> Decimal:
+        """Return what is left to pay."""
+        outstanding: Decimal = order.amount_outstanding
+        return outstanding
+
+    @admin.display(description=gettext_lazy("Refund"))
+    def refund_link(self, order: Any) -> str:
+        """Return a link to the refund page of a paid order."""
+        if not order.pk or order.amount_paid <= order.amount_refunded:
+            return "-"
+        name = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_refund"
+        url = reverse(name, args=[order.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Refund all or part"))
+
+    def get_urls(self) -> list[URLPattern]:
+        """Add the refund page, ``<id>/refund/``."""
+        custom = [
+            path(
+                "<path:object_id>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_refund",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def refund_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Refund part or all of one order's payment through the order service."""
+        order = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        form = RefundForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                refund = get_order_service().refund(order, form.cleaned_data["amount"])
+            except OrderError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Refunded %(amount)s %(currency)s.")
+                    % {"amount": refund.amount, "currency": order.currency},
+                    messages.SUCCESS,
+                )
+                name = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change"
+                return HttpResponseRedirect(reverse(name, args=[order.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "order": order,
+            "form": form,
+            "title": _("Refund order %(number)s") % {"number": order.number},
+        }
+        return TemplateResponse(request, self.refund_template, context)
+
+    @admin.action(description=gettext_lazy("Refund selected orders in full"))
+    def refund_orders(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """Refund what is left of each selected order's payment through the order service."""
+        self._apply(request, queryset, "refund", _("%(count)d order(s) refunded."))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         """Refuse: orders come from checkout."""
@@ -199,8 +305,25 @@ class PaymentAdmin(_ModelAdmin):
         return False
 
 
+class PaymentEventAdmin(_ModelAdmin):
+    """Provider webhook events as received, read-only."""
+
+    list_display = ["event_id", "gateway", "event_type", "payment", "received_at"]
+    list_filter = ["gateway", "event_type"]
+    list_select_related = ["payment"]
+    search_fields = ["event_id", "payment__reference", "payment__idempotency_key"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Refuse: events come from the provider."""
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Refuse: an event is a record of what the provider said."""
+        return False
+
+
 def register_orders_admin(site: admin.AdminSite | None = None) -> None:
-    """Register the host's Cart, Order and Payment models with the shopkit ModelAdmins.
+    """Register the host's Cart, Order, Payment and PaymentEvent models with shopkit's admins.
 
     Models already registered (e.g. with the host's own subclass) are left alone.
     """
@@ -209,6 +332,7 @@ def register_orders_admin(site: admin.AdminSite | None = None) -> None:
         (get_cart_model(), CartAdmin),
         (get_order_model(), OrderAdmin),
         (get_payment_model(), PaymentAdmin),
+        (get_payment_event_model(), PaymentEventAdmin),
     ]
     for model, model_admin in pairs:
         if not site.is_registered(model):

@@ -1,6 +1,7 @@
 """App config of the shopkit orders app."""
 
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,10 @@ class OrdersConfig(AppConfig):
     name = "django_shopkit.orders"
     label = "shopkit_orders"
     verbose_name = _("Shopkit orders")
+
+    def ready(self) -> None:
+        """Register the payment gateway's system checks."""
+        from django_shopkit.orders import payment_checks
+
+        checks.register(payment_checks.check_payment_gateway)
+        checks.register(payment_checks.check_webhook_mounted, checks.Tags.urls, deploy=True)

@@ -13,11 +13,14 @@ __all__ = [
     "InsufficientStock",
     "InvalidIdempotencyKey",
     "InvalidQuantity",
+    "InvalidRefund",
     "InvalidTransition",
     "OrderError",
+    "PaymentActionRequired",
     "PaymentDeclined",
     "PaymentError",
     "PaymentPending",
+    "PaymentProcessing",
     "ProductUnavailable",
 ]
 
@@ -78,6 +81,12 @@ class InvalidTransition(OrderError):
         super().__init__(message)
 
 
+class InvalidRefund(OrderError):
+    """Raised for a refund of zero, or of more than what is left of the captured amount."""
+
+    code = "invalid_refund"
+
+
 class PaymentError(OrderError):
     """Base class of payment failures; ``payment`` is the attempt that was recorded."""
 
@@ -98,6 +107,18 @@ class PaymentPending(PaymentError):
     """Raised when the gateway gave no answer; retrying reuses the same idempotency key."""
 
     code = "payment_pending"
+
+
+class PaymentActionRequired(PaymentError):
+    """Raised when the buyer must act (3-D Secure, a redirect); ``payment.action`` says how."""
+
+    code = "requires_action"
+
+
+class PaymentProcessing(PaymentError):
+    """Raised when the provider accepted the payment but settles it later (webhook, refresh)."""
+
+    code = "processing"
 
 
 class InsufficientStock(OutOfStock, OrderError):

@@ -10,15 +10,19 @@ from typing import Any
 
 from django_shopkit.catalog.schema import extend_schema
 
-__all__ = ["IDEMPOTENCY_PARAMETER", "extend_schema"]
+__all__ = ["IDEMPOTENCY_PARAMETER", "WEBHOOK_BODY", "extend_schema"]
 
 IDEMPOTENCY_PARAMETER: Any
+#: The webhook's body: the provider's JSON event, read as raw bytes to check its signature.
+WEBHOOK_BODY: Any
 try:
     from drf_spectacular.types import OpenApiTypes
     from drf_spectacular.utils import OpenApiParameter
 except ImportError:  # pragma: no cover - exercised only without the extra
     IDEMPOTENCY_PARAMETER = None  # extend_schema is a no-op then
+    WEBHOOK_BODY = None
 else:
+    WEBHOOK_BODY = {"application/json": OpenApiTypes.OBJECT}
     IDEMPOTENCY_PARAMETER = OpenApiParameter(
         name="Idempotency-Key",
         type=OpenApiTypes.STR,

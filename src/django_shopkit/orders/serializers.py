@@ -21,12 +21,16 @@ __all__ = [
     "AddToCartSerializer",
     "CartItemSerializer",
     "CartSerializer",
+    "ErrorSerializer",
     "OrderItemSerializer",
     "OrderSerializer",
     "PaySerializer",
+    "PaymentActionSerializer",
+    "PaymentPendingSerializer",
     "PaymentSerializer",
     "PurchaseSerializer",
     "UpdateCartItemSerializer",
+    "WebhookAnswerSerializer",
 ]
 
 
@@ -131,6 +135,21 @@ class OrderItemSerializer(serializers.Serializer[Any]):
     line_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
 
 
+class PaymentActionSerializer(serializers.Serializer[Any]):
+    """What the client must do to finish a payment."""
+
+    type = serializers.ChoiceField(
+        choices=["redirect", "client_secret"],
+        read_only=True,
+        help_text=_(
+            "redirect: send the buyer to redirect_url; client_secret: confirm with the "
+            "provider's script (Stripe.js) and client_secret."
+        ),
+    )
+    redirect_url = serializers.CharField(read_only=True)
+    client_secret = serializers.CharField(read_only=True)
+
+
 class PaymentSerializer(serializers.Serializer[Any]):
     """One payment attempt."""
 
@@ -138,10 +157,19 @@ class PaymentSerializer(serializers.Serializer[Any]):
     status = serializers.CharField(read_only=True)
     gateway = serializers.CharField(read_only=True)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    amount_refunded = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     currency = serializers.CharField(read_only=True)
     reference = serializers.CharField(read_only=True)
     message = serializers.CharField(read_only=True)
+    action = PaymentActionSerializer(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        """Return the attempt; ``action`` is null unless the buyer must act."""
+        data: dict[str, Any] = super().to_representation(instance)
+        if instance.status != "requires_action" or not instance.action:
+            data["action"] = None
+        return data
 
 
 class OrderSerializer(serializers.Serializer[Any]):
@@ -155,6 +183,9 @@ class OrderSerializer(serializers.Serializer[Any]):
     subtotal = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     discount_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    amount_refunded = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    amount_outstanding = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     paid_at = serializers.DateTimeField(read_only=True)
     fulfilled_at = serializers.DateTimeField(read_only=True)
@@ -164,9 +195,45 @@ class OrderSerializer(serializers.Serializer[Any]):
 
 
 class PaySerializer(serializers.Serializer[Any]):
-    """Input of ``POST orders/{id}/pay/``: the provider's payment token."""
+    """Input of ``POST orders/{id}/pay/``: what the gateway needs to start the payment."""
 
-    token = serializers.CharField(max_length=255)
+    token = serializers.CharField(
+        max_length=255,
+        required=False,
+        help_text=_("A payment token (the dummy gateway's tok_... test tokens)."),
+    )
+    payment_method = serializers.CharField(
+        max_length=255,
+        required=False,
+        help_text=_("A Stripe PaymentMethod id; without it the answer carries a client secret."),
+    )
+    return_url = serializers.URLField(
+        max_length=2000,
+        required=False,
+        help_text=_("Where a redirect flow sends the buyer back to; default: the order page."),
+    )
+
+
+class PaymentPendingSerializer(serializers.Serializer[Any]):
+    """Answer of ``pay`` when the payment is not finished: the action the client must take."""
+
+    detail = serializers.CharField(read_only=True)
+    code = serializers.ChoiceField(choices=["requires_action", "processing"], read_only=True)
+    payment = PaymentSerializer(read_only=True)
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """An error answer: a message and a stable code."""
+
+    detail = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True, required=False)
+
+
+class WebhookAnswerSerializer(serializers.Serializer[Any]):
+    """Answer of the payment webhook: how many events came and how many were new."""
+
+    received = serializers.IntegerField(read_only=True)
+    processed = serializers.IntegerField(read_only=True)
 
 
 class PurchaseSerializer(serializers.Serializer[Any]):

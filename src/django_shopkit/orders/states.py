@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_shopkit.catalog.services import get_catalog_service
 from django_shopkit.loading import get_order_item_model, get_order_model, get_payment_model
 from django_shopkit.orders import signals
-from django_shopkit.orders.abstract_models import OrderStatus, PaymentStatus
+from django_shopkit.orders.abstract_models import OPEN_PAYMENT_STATUSES, OrderStatus
 from django_shopkit.orders.exceptions import InvalidTransition
 
 __all__ = ["ALLOWED_TRANSITIONS", "OrderTransitions"]
@@ -63,7 +63,7 @@ class OrderTransitions:
             locked = self.lock(order)
             self.check_transition(locked, OrderStatus.CANCELLED)
             unresolved = get_payment_model()._default_manager.filter(
-                order=locked, status=PaymentStatus.PENDING
+                order=locked, status__in=OPEN_PAYMENT_STATUSES
             )
             if unresolved.exists():
                 raise InvalidTransition(

@@ -14,8 +14,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,8 +25,22 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from django_shopkit.conf import settings
-from django_shopkit.loading import get_cart_item_model, get_order_item_model, get_order_model
-from django_shopkit.orders.exceptions import OrderError
+from django_shopkit.loading import (
+    get_cart_item_model,
+    get_order_item_model,
+    get_order_model,
+    get_payment_model,
+)
+from django_shopkit.orders.abstract_models import (
+    OPEN_PAYMENT_STATUSES,
+    OrderStatus,
+    PaymentStatus,
+)
+from django_shopkit.orders.exceptions import (
+    OrderError,
+    PaymentActionRequired,
+    PaymentProcessing,
+)
 from django_shopkit.orders.services import get_cart_service, get_order_service
 
 __all__ = [
@@ -38,6 +53,7 @@ __all__ = [
     "OrderDetailView",
     "OrderListView",
     "OrderPayView",
+    "OrderReturnView",
 ]
 
 
@@ -54,9 +70,10 @@ class AddToCartForm(QuantityForm):
 
 
 class PayForm(forms.Form):
-    """The payment token a provider's widget produced (the dummy gateway reads it as-is)."""
+    """What the gateway's payment step posts: a token or a provider's payment method id."""
 
-    token = forms.CharField(label=gettext_lazy("Payment token"), max_length=255)
+    token = forms.CharField(label=gettext_lazy("Payment token"), max_length=255, required=False)
+    payment_method = forms.CharField(max_length=255, required=False, widget=forms.HiddenInput)
 
 
 def _form_error(form: forms.Form) -> str:
@@ -256,12 +273,21 @@ class OrderDetailView(_UserOrdersMixin, ShopkitContextMixin, DetailView):  # typ
         return self.get_order(self.kwargs["number"])
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        """Add ``items``, ``payments`` and a pay form."""
+        """Add ``items``, ``payments``, ``refunds`` and the gateway's pay step."""
         context = super().get_context_data(**kwargs)
         order = self.object
-        context["items"] = get_order_item_model()._default_manager.filter(order=order)
-        context["payments"] = order.payments.all()
-        context["pay_form"] = PayForm(initial={"token": "tok_ok"})
+        payments = list(order.payments.all())
+        open_payment = next((p for p in payments if p.status in OPEN_PAYMENT_STATUSES), None)
+        gateway = get_order_service().get_gateway()
+        context.update(
+            items=get_order_item_model()._default_manager.filter(order=order),
+            payments=payments,
+            refunds=order.refunds.all(),
+            open_payment=open_payment,
+            pay_form=PayForm(),
+            payment_template=gateway.payment_template_name,
+            payment_step=gateway.get_payment_context(self.request, order, open_payment),
+        )
         return context
 
 
@@ -274,22 +300,82 @@ class _OrderActionView(_UserOrdersMixin, View):
 
 
 class OrderPayView(_OrderActionView):
-    """``POST token``: pay the order through the gateway."""
+    """``POST token`` (or ``payment_method``): pay the order through the gateway.
+
+    A redirect flow sends the buyer to the provider, which sends them back to
+    :class:`OrderReturnView`; a client-secret flow goes back to the order page, where the
+    gateway's payment step finishes it.
+    """
+
+    @transaction.non_atomic_requests
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Serve the request outside ``ATOMIC_REQUESTS``: the provider is called from here."""
+        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, number: str) -> HttpResponse:
-        """Charge and report the outcome as a message."""
+        """Pay and report the outcome as a message, or follow the provider's redirect."""
         order = self.get_order(number)
         form = PayForm(request.POST)
         if not form.is_valid():
             messages.error(request, _form_error(form))
             return self.done(order)
+        data = {k: v for k, v in form.cleaned_data.items() if v}
+        return_url = request.build_absolute_uri(
+            reverse("shopkit_orders:order-return", args=[order.number])
+        )
         try:
-            get_order_service().process_payment(order, form.cleaned_data)
+            get_order_service().process_payment(order, data, return_url=return_url)
+        except PaymentActionRequired as exc:
+            action = exc.payment.action
+            if action.get("type") == "redirect" and action.get("redirect_url"):
+                return HttpResponseRedirect(action["redirect_url"])
+            messages.info(request, exc.message)
+        except PaymentProcessing as exc:
+            messages.info(request, exc.message)
         except OrderError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Thank you, your payment was received."))
         return self.done(order)
+
+
+class OrderReturnView(_UserOrdersMixin, View):
+    """``GET``: where the provider sends the buyer back; settle the payment, show the order.
+
+    If the provider's webhook came first the payment is final already; otherwise the open
+    attempt is refreshed from the provider now.
+    """
+
+    http_method_names = ["get"]
+
+    @transaction.non_atomic_requests
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Serve the request outside ``ATOMIC_REQUESTS``: the provider is called from here."""
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, number: str) -> HttpResponse:
+        """Refresh the order's open attempt, then redirect to the order page with a message."""
+        order = self.get_order(number)
+        service = get_order_service()
+        payment = (
+            get_payment_model()
+            ._default_manager.filter(order=order, status__in=OPEN_PAYMENT_STATUSES)
+            .first()
+        )
+        if payment is not None:
+            try:
+                payment = service.refresh_payment(payment)
+            except OrderError as exc:
+                messages.error(request, exc.message)
+                return redirect("shopkit_orders:order-detail", number=order.number)
+        order = self.get_order(number)
+        if order.status == OrderStatus.PAID:
+            messages.success(request, _("Thank you, your payment was received."))
+        elif payment is not None and payment.status == PaymentStatus.FAILED:
+            messages.error(request, _("The payment was declined: %(r)s") % {"r": payment.message})
+        elif payment is not None and payment.status in OPEN_PAYMENT_STATUSES:
+            messages.info(request, _("Your payment is being processed."))
+        return redirect("shopkit_orders:order-detail", number=order.number)
 
 
 class OrderCancelView(_OrderActionView):

@@ -1,12 +1,14 @@
 """Storefront (HTML) URLs of the cart, checkout and orders, namespace ``shopkit_orders``.
 
 Names: ``cart``, ``add-to-cart``, ``cart-item-update``, ``cart-item-remove``, ``checkout``,
-``order-list``, ``order-detail``, ``order-pay``, ``order-cancel``.
+``order-list``, ``order-detail``, ``order-pay``, ``order-return``, ``order-cancel``, and
+``dummy-provider`` (the dummy gateway's stand-in for a provider's page).
 """
 
 from django.urls import URLPattern, URLResolver, path
 
 from django_shopkit.orders import storefront
+from django_shopkit.orders.gateways.dummy import DummyProviderView
 
 app_name = "shopkit_orders"
 
@@ -24,5 +26,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Order numbers (``SK-7KQ2-M9XD-4RTP``) are slugs; anything else is a 404 before any query.
     path("orders/<slug:number>/", storefront.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<slug:number>/pay/", storefront.OrderPayView.as_view(), name="order-pay"),
+    path("orders/<slug:number>/return/", storefront.OrderReturnView.as_view(), name="order-return"),
     path("orders/<slug:number>/cancel/", storefront.OrderCancelView.as_view(), name="order-cancel"),
+    path(
+        "payments/dummy/<slug:client_secret>/",
+        DummyProviderView.as_view(),
+        name="dummy-provider",
+    ),
 ]

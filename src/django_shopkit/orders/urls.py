@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from django_shopkit.orders.purchase import PurchaseView
 from django_shopkit.orders.views import CartItemViewSet, CartView, CheckoutView, OrderViewSet
+from django_shopkit.orders.webhooks import PaymentWebhookView
 
 router = DefaultRouter()
 router.register("orders", OrderViewSet, basename="shopkit-order")
@@ -19,6 +20,7 @@ extra_urlpatterns: list[URLPattern | URLResolver] = [
     path("checkout/", CheckoutView.as_view(), name="shopkit-checkout"),
     # Buy now belongs to the orders app: it stays whatever product ViewSet is registered.
     path("products/<str:pk>/purchase/", PurchaseView.as_view(), name="shopkit-product-purchase"),
+    path("payments/webhook/", PaymentWebhookView.as_view(), name="shopkit-payment-webhook"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [*extra_urlpatterns, *router.urls]

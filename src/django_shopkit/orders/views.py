@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpResponseBase
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -23,15 +26,19 @@ from django_shopkit.loading import get_cart_item_model, get_order_model
 from django_shopkit.orders.exceptions import (
     InvalidTransition,
     OrderError,
+    PaymentActionRequired,
     PaymentDeclined,
     PaymentPending,
+    PaymentProcessing,
 )
 from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, extend_schema
 from django_shopkit.orders.serializers import (
     AddToCartSerializer,
     CartItemSerializer,
     CartSerializer,
+    ErrorSerializer,
     OrderSerializer,
+    PaymentPendingSerializer,
     PaySerializer,
     UpdateCartItemSerializer,
 )
@@ -245,22 +252,62 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         fresh = self.get_queryset().prefetch_related("items", "payments").get(pk=order.pk)
         return Response(OrderSerializer(fresh).data)
 
-    @extend_schema(request=PaySerializer, responses=OrderSerializer)
+    @transaction.non_atomic_requests
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Serve the request outside ``ATOMIC_REQUESTS``' transaction.
+
+        ``pay`` calls the payment provider, which must never happen inside a transaction;
+        every write of these views has its own short transaction in the order service.
+        """
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_return_url(self, order: Any) -> str:
+        """Return where a redirect flow sends the buyer back to: the storefront's return page.
+
+        Override for an app or a single-page front end; "" when the storefront is not mounted.
+        """
+        try:
+            path = reverse("shopkit_orders:order-return", args=[order.number])
+        except NoReverseMatch:
+            return ""
+        return self.request.build_absolute_uri(path)
+
+    @extend_schema(
+        request=PaySerializer,
+        responses={
+            200: OrderSerializer,
+            202: PaymentPendingSerializer,
+            400: ErrorSerializer,
+            402: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+            503: ErrorSerializer,
+        },
+    )
     @action(detail=True, methods=["post"])
     def pay(self, request: Request, pk: str | None = None) -> Response:
-        """Charge the order through the payment gateway (at most once per order)."""
+        """Pay the order: 200 paid, 202 with the action the buyer must take, 402 declined.
+
+        503 means the provider's answer is unknown; retrying is safe (the attempt keeps its
+        idempotency key). An order is charged at most once.
+        """
         order = self.get_object()
         data = PaySerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        payment_data = dict(data.validated_data)
+        return_url = payment_data.pop("return_url", "") or self.get_return_url(order)
         try:
-            get_order_service().process_payment(order, dict(data.validated_data))
+            get_order_service().process_payment(order, payment_data, return_url=return_url)
+        except (PaymentActionRequired, PaymentProcessing) as exc:
+            body = {"detail": exc.message, "code": exc.code, "payment": exc.payment}
+            return Response(PaymentPendingSerializer(body).data, status=status.HTTP_202_ACCEPTED)
         except (PaymentDeclined, PaymentPending) as exc:
-            # Answered, not raised: DRF's exception handler would roll back ATOMIC_REQUESTS,
-            # and the failed or pending attempt must stay recorded (its key is what makes a
-            # retry safe).
+            # Answered, not raised: DRF's exception handler would roll back ATOMIC_REQUESTS in
+            # a host's subclass that turns it back on, and the failed or pending attempt must
+            # stay recorded (its key is what makes a retry safe).
             error = to_api_exception(exc)
             assert isinstance(error, exceptions.APIException)
-            return Response({"detail": error.detail}, status=error.status_code)
+            return Response({"detail": error.detail, "code": exc.code}, status=error.status_code)
         return self._respond(order)
 
     @extend_schema(request=None, responses=OrderSerializer)

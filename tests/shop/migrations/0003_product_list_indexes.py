@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0002_initial'),
+        ('shop', '0002_payment_flow'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,17 +7,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0001_initial'),
+        ('altshop', '0002_payment_flow'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['name'], name='shop_produc_name_a2070e_idx'),
+            model_name='item',
+            index=models.Index(fields=['name'], name='altshop_ite_name_7af036_idx'),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['category', 'created_at'], name='shop_produc_categor_60a014_idx'),
+            model_name='item',
+            index=models.Index(fields=['category', 'created_at'], name='altshop_ite_categor_69fa54_idx'),
         ),
     ]

@@ -1,0 +1,1 @@
+"""Payment gateways shipped with shopkit: ``dummy`` (development, tests, demo) and ``stripe``."""

@@ -12,11 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from django_shopkit.loading import (
-    get_cart_model_string,
-    get_order_model_string,
-    get_product_model_string,
-)
+from django_shopkit.loading import relation_target
 
 __all__ = [
     "AbstractCart",
@@ -106,13 +102,13 @@ class AbstractCartItem(models.Model):
     """One product line in a cart; adding the same product again raises its quantity."""
 
     cart = models.ForeignKey(
-        get_cart_model_string(),
+        relation_target("CART_MODEL"),
         verbose_name=_("cart"),
         on_delete=models.CASCADE,
         related_name="items",
     )
     product = models.ForeignKey(
-        get_product_model_string(),
+        relation_target("PRODUCT_MODEL"),
         verbose_name=_("product"),
         on_delete=models.CASCADE,
         related_name="cart_items",
@@ -200,14 +196,14 @@ class AbstractOrderItem(models.Model):
     """One line of an order, with the product's name and price as they were at purchase."""
 
     order = models.ForeignKey(
-        get_order_model_string(),
+        relation_target("ORDER_MODEL"),
         verbose_name=_("order"),
         on_delete=models.CASCADE,
         related_name="items",
     )
     # SET_NULL keeps order history when a product is deleted; the snapshot fields remain.
     product = models.ForeignKey(
-        get_product_model_string(),
+        relation_target("PRODUCT_MODEL"),
         verbose_name=_("product"),
         null=True,
         on_delete=models.SET_NULL,
@@ -243,7 +239,7 @@ class AbstractPayment(models.Model):
     Status = PaymentStatus
 
     order = models.ForeignKey(
-        get_order_model_string(),
+        relation_target("ORDER_MODEL"),
         verbose_name=_("order"),
         on_delete=models.PROTECT,
         related_name="payments",

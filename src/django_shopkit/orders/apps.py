@@ -1,12 +1,20 @@
 """App config of the shopkit orders app."""
 
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
-    """Configure the shopkit orders app."""
+    """Configure the shopkit orders app and register its system checks."""
 
     name = "django_shopkit.orders"
     label = "shopkit_orders"
     verbose_name = _("Shopkit orders")
+
+    def ready(self) -> None:
+        """Register the orders app's system checks."""
+        from django_shopkit.orders import checks as orders_checks
+
+        checks.register(orders_checks.check_catalog_installed)
+        checks.register(orders_checks.check_payment_gateway, deploy=True)

@@ -8,7 +8,9 @@ test environments do not install it, and the subset of reST the docs use is smal
 Conventions the docs follow so that a block can be run:
 
 * a ``python`` block starts with a comment naming where it goes: ``# settings.py``,
-  ``# urls.py``, ``# python manage.py shell`` or a file name such as ``# client.py``;
+  ``# urls.py`` (both appended to the project's), ``# python manage.py shell`` or a path such
+  as ``# shop/services.py`` (written); template and CSS blocks name their path the same way,
+  ``{# templates/... #}`` and ``/* static/... */``;
 * a ``console`` block holds ``$ command`` lines, each followed by the output it prints (lines
   without the prompt); ``#`` lines are comments.
 """
@@ -35,9 +37,15 @@ class Block:
 
     @property
     def target(self) -> str:
-        """Return what the first-line comment of a python block names ('' if none)."""
-        first = self.text.splitlines()[0] if self.text else ""
-        return first[1:].strip() if first.startswith("#") else ""
+        """Return what the block's first-line comment names ('' if none).
+
+        ``# path`` (Python), ``{# path #}`` (Django templates) and ``/* path */`` (CSS).
+        """
+        first = self.text.splitlines()[0].strip() if self.text else ""
+        for opening, closing in (("{#", "#}"), ("/*", "*/"), ("#", "")):
+            if first.startswith(opening) and first.endswith(closing):
+                return first[len(opening) : len(first) - len(closing)].strip()
+        return ""
 
     def commands(self) -> list[tuple[str, list[str]]]:
         """Return each ``$ command`` of a console block with the output lines shown after it."""

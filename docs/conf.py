@@ -1,11 +1,10 @@
-"""Sphinx configuration of the django-shopkit docs (``tox -e docs`` builds them with -W)."""
+"""Sphinx configuration of the django-shopkit docs (``tox -e docs`` builds them with -n -W)."""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-
 from typing import Any
 
 import django

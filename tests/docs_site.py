@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -76,7 +77,7 @@ def _assert_installed(command: str) -> None:
 class QuickStart:
     """A brand-new project to which the blocks are applied one after the other."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, new: bool = True) -> None:
         self.dir = directory
         self.env = {
             k: v
@@ -88,7 +89,14 @@ class QuickStart:
         self.server: subprocess.Popen[str] | None = None
         self.outputs: list[str] = []  # what each command printed on stdout
         self.errors: list[str] = []  # and on stderr
-        self.shell(f"{shlex.quote(sys.executable)} -m django startproject mysite .")
+        if new:
+            self.shell(f"{shlex.quote(sys.executable)} -m django startproject mysite .")
+
+    def copy_to(self, directory: Path) -> QuickStart:
+        """Return a copy of this (stopped) site in ``directory``, database included."""
+        assert self.server is None, "copy a site before starting its server"
+        shutil.copytree(self.dir, directory, dirs_exist_ok=True)
+        return QuickStart(directory, new=False)
 
     def shell(self, command: str) -> str:
         """Run ``command`` in bash in the project; return its output (it must succeed)."""

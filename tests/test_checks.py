@@ -85,7 +85,10 @@ def test_e002_unknown_model_of_an_installed_app():
     assert messages[0].msg == (
         f"SHOPKIT_PRODUCT_MODEL refers to model '{label}.Nope' that has not been installed."
     )
-    assert messages[0].hint == "Correct the class name in SHOPKIT_PRODUCT_MODEL."
+    assert messages[0].hint.startswith(
+        f"Correct the class name in SHOPKIT_PRODUCT_MODEL; '{label}' has:"
+    )
+    assert get_model_string("PRODUCT_MODEL").split(".")[1] in messages[0].hint
 
 
 def test_e003_model_not_a_subclass_of_its_abstract_base():

@@ -1,7 +1,8 @@
 """Every block of host code in the how-to pages, run in a shop built by the quick start.
 
-Each page gets its own new project, set up by the README's quick start (up to the server
-start), to which the page's blocks are applied in order (see :mod:`tests.docs_site`); then the
+Each page gets its own copy of a new project set up by the README's quick start (up to the
+server start, see the ``quick_start_site`` fixture), to which the page's blocks are applied in
+order (see :mod:`tests.docs_site`); then the
 project must pass ``check`` and show what the page promises. Blocks of browser code
 (``javascript``) are not host code and are left out. The project is the same whichever host
 configuration the suite runs under, so this runs once per environment, under tests.settings.
@@ -13,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from tests.docs_blocks import code_blocks
-from tests.docs_site import ROOT, QuickStart, setup_blocks
+from tests.docs_site import ROOT, QuickStart
 
 HOWTO = ROOT / "docs" / "howto"
 HOST_CODE = {"python", "console", "html+django", "css"}
@@ -34,11 +35,10 @@ for path in ("/shop/", "/shop/products/hammer/"):
 """
 
 
-def site_with(page: str, tmp_path) -> tuple[QuickStart, list[str]]:
-    """Return a quick-start site with the page's host-code blocks applied, and their outputs."""
-    site = QuickStart(tmp_path)
-    for block in setup_blocks():
-        site.apply(block)
+def site_with(page: str, base: QuickStart, tmp_path) -> tuple[QuickStart, list[str]]:
+    """Return a copy of the quick-start site with the page's host-code blocks applied, and
+    what they printed."""
+    site = base.copy_to(tmp_path)
     before = len(site.outputs)
     blocks = [b for b in code_blocks(HOWTO / page) if b.language in HOST_CODE]
     assert blocks, f"{page} shows no host code"
@@ -58,21 +58,21 @@ def test_every_howto_page_is_tested():
     }
 
 
-def test_authentication(tmp_path):
-    _, outputs = site_with("authentication.rst", tmp_path)
+def test_authentication(quick_start_site, tmp_path):
+    _, outputs = site_with("authentication.rst", quick_start_site, tmp_path)
     assert "Generated token" in outputs[-1]
 
 
-def test_services(tmp_path):
-    _, outputs = site_with("services.rst", tmp_path)
+def test_services(quick_start_site, tmp_path):
+    _, outputs = site_with("services.rst", quick_start_site, tmp_path)
     # (Django 5.2's shell may print first how many objects it imported.)
     assert outputs[-1].endswith(
         "refused: The minimum order is 10.00; this one is 9.50.\nplaced: 19.00\n"
     )
 
 
-def test_templates(tmp_path):
-    site, _ = site_with("templates.rst", tmp_path)
+def test_templates(quick_start_site, tmp_path):
+    site, _ = site_with("templates.rst", quick_start_site, tmp_path)
     pages = site.shell(f"python manage.py shell -c {shlex.quote(RENDER)}")
     assert pages.count("Hammer &amp; Co") == 2  # the brand, on the list and the product page
     assert pages.count("/static/shop/theme.css") == 2
@@ -80,8 +80,8 @@ def test_templates(tmp_path):
     assert "Add to cart" in pages  # block.super kept shopkit's form
 
 
-def test_testing(tmp_path):
-    site, _ = site_with("testing.rst", tmp_path)
+def test_testing(quick_start_site, tmp_path):
+    site, _ = site_with("testing.rst", quick_start_site, tmp_path)
     summary = site.errors[-2]  # of "manage.py test shop", before "manage.py check"
     assert "Ran 4 tests" in summary
     assert "\nOK\n" in summary

@@ -62,6 +62,15 @@ def test_mistyped_model_label_names_the_setting_and_the_installed_labels(tmp_pat
     assert "Did you mean 'shop'?" in output
 
 
+def test_mistyped_model_class_names_the_close_one(tmp_path):
+    output = run_check(tmp_path, 'SHOPKIT_PRODUCT_MODEL = "shop.Prodcut"\n')
+    assert "(shopkit.E002) SHOPKIT_PRODUCT_MODEL refers to model 'shop.Prodcut' that has" in output
+    assert (
+        "HINT: Did you mean 'shop.Product'? Correct the class name in SHOPKIT_PRODUCT_MODEL;"
+        in (output)
+    )
+
+
 @pytest.mark.parametrize("app", ["rest_framework", "django_filters"])
 def test_missing_api_dependency(tmp_path, app):
     output = run_check(

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import require_service
-from tests.docs_site import ROOT, QuickStart, readme_blocks, setup_blocks
+from tests.docs_site import ROOT, readme_blocks
 
 pytestmark = pytest.mark.skipif(
     settings.SETTINGS_MODULE != "tests.settings",
@@ -72,10 +72,8 @@ def driver():
 
 
 @pytest.fixture
-def site(tmp_path):
-    site = QuickStart(tmp_path)
-    for block in setup_blocks():
-        site.apply(block)
+def site(quick_start_site, tmp_path):
+    site = quick_start_site.copy_to(tmp_path)
     site.shell(f"python manage.py shell -c '{SUBCATEGORY}'")
     server_block = next(b for b in readme_blocks() if "$ python manage.py runserver" in b.text)
     site.apply(server_block)

@@ -121,6 +121,15 @@ def _unknown_label_message(setting: str, value: str, label: str) -> tuple[str, s
     return message, hint
 
 
+def _unknown_model_hint(name: str, value: str) -> str:
+    """Return the hint for a model setting naming a class its (installed) app does not have."""
+    label, model_name = value.split(".")
+    models = sorted(model.__name__ for model in apps.get_app_config(label).get_models())
+    close = difflib.get_close_matches(model_name, models, n=1)
+    hint = f"Did you mean '{label}.{close[0]}'? " if close else ""
+    return hint + f"Correct the class name in SHOPKIT_{name}; {label!r} has: {', '.join(models)}."
+
+
 def models_app_error() -> checks.Error | None:
     """Return the error for a ``SHOPKIT_MODELS_APP`` that is not an installed app label."""
     label = getattr(settings, "SHOPKIT_MODELS_APP", None)
@@ -177,7 +186,7 @@ def check_models(
             if models_app is not None and getattr(settings, f"SHOPKIT_{name}", None) is None:
                 continue  # derived from the unknown SHOPKIT_MODELS_APP, reported once above
             if label in _installed_labels():
-                message, hint = str(exc), f"Correct the class name in SHOPKIT_{name}."
+                message, hint = str(exc), _unknown_model_hint(name, value)
             else:
                 message, hint = _unknown_label_message(f"SHOPKIT_{name}", value, label)
             errors.append(checks.Error(message, hint=hint, id="shopkit.E002"))

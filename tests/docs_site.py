@@ -61,6 +61,8 @@ def _free_port() -> int:
 def _assert_installed(command: str) -> None:
     """Check that what a ``pip install`` line names is installed here, extras included."""
     for word in shlex.split(command)[4:]:  # python -m pip install ...
+        if word.startswith("-"):  # --upgrade and the like
+            continue
         requirement = Requirement(word)
         dist = metadata.distribution(requirement.name)
         for extra in requirement.extras:

@@ -55,6 +55,7 @@ def test_every_howto_page_is_tested():
         "services.rst",
         "templates.rst",
         "testing.rst",
+        "upgrading.rst",
     }
 
 
@@ -85,3 +86,16 @@ def test_testing(quick_start_site, tmp_path):
     summary = site.errors[-2]  # of "manage.py test shop", before "manage.py check"
     assert "Ran 4 tests" in summary
     assert "\nOK\n" in summary
+
+
+def test_upgrading(quick_start_site, tmp_path):
+    # The page runs "manage.py test shop": give the quick start's app a test to run.
+    site = quick_start_site.copy_to(tmp_path)
+    (site.dir / "shop" / "tests.py").write_text(
+        "from django.test import TestCase\n\n"
+        "class Smoke(TestCase):\n"
+        "    def test_admin_login_page(self):\n"
+        "        self.assertEqual(self.client.get('/admin/login/').status_code, 200)\n"
+    )
+    _, outputs = site_with("upgrading.rst", site, tmp_path / "upgraded")
+    assert any("No changes detected in app 'shop'" in output for output in outputs)

@@ -24,7 +24,8 @@ def run_check(tmp_path: Path, settings_source: str, *args: str) -> str:
         "from tests.settings import *  # noqa: F403\n\n" + textwrap.dedent(settings_source)
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT / "src"), str(ROOT)])
+    # The package as installed (the built wheel in tox); ROOT for tests.settings.
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT)])
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--settings=mistake_settings", *args],
         cwd=tmp_path,

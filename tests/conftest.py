@@ -54,3 +54,14 @@ def user(db):
 @pytest.fixture
 def other_user(db):
     return make_user()
+
+
+@pytest.fixture(scope="session")
+def quick_start_site(tmp_path_factory):
+    """A new project set up by the README's quick start up to the server start; copy it."""
+    from tests.docs_site import QuickStart, setup_blocks
+
+    site = QuickStart(tmp_path_factory.mktemp("quick-start"))
+    for block in setup_blocks():
+        site.apply(block)
+    return site

@@ -66,14 +66,29 @@ def test_e001_malformed_model_setting():
     assert messages[0].hint
 
 
-def test_e002_uninstalled_model():
+def test_e002_model_of_an_unknown_app():
     with override_settings(SHOPKIT_PRODUCT_MODEL="nope.Product"):
         messages = model_messages()
     assert ids(messages) == ["shopkit.E002"]
-    assert messages[0].msg == (
-        "SHOPKIT_PRODUCT_MODEL refers to model 'nope.Product' that has not been installed."
+    assert messages[0].msg.startswith(
+        "SHOPKIT_PRODUCT_MODEL = 'nope.Product' names the app label 'nope', which is not "
+        "installed. Installed app labels: "
     )
     assert "INSTALLED_APPS" in messages[0].hint
+
+
+def test_e002_unknown_model_of_an_installed_app():
+    label = get_model_string("PRODUCT_MODEL").split(".")[0]
+    with override_settings(SHOPKIT_PRODUCT_MODEL=f"{label}.Nope"):
+        messages = model_messages()
+    assert ids(messages) == ["shopkit.E002"]
+    assert messages[0].msg == (
+        f"SHOPKIT_PRODUCT_MODEL refers to model '{label}.Nope' that has not been installed."
+    )
+    assert messages[0].hint.startswith(
+        f"Correct the class name in SHOPKIT_PRODUCT_MODEL; '{label}' has:"
+    )
+    assert get_model_string("PRODUCT_MODEL").split(".")[1] in messages[0].hint
 
 
 def test_e003_model_not_a_subclass_of_its_abstract_base():

@@ -63,3 +63,28 @@ def test_api_urlpatterns_swaps_one_viewset_and_keeps_every_path_and_name():
 def test_api_urlpatterns_rejects_an_unknown_basename():
     with pytest.raises(ValueError, match="'shopkit-produkt'"):
         api_urlpatterns({"shopkit-produkt": SpecialProductViewSet})
+
+
+@pytest.mark.django_db
+def test_api_root_lists_every_endpoint_and_each_link_resolves(client, django_assert_num_queries):
+    from django.urls import resolve, reverse
+
+    root_url = reverse("api-root")
+    with django_assert_num_queries(0):
+        response = client.get(root_url, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    links = response.json()
+    assert list(links) == [
+        "products",
+        "categories",
+        "tags",
+        "orders",
+        "cart/items",
+        "cart",
+        "checkout",
+        "payments/webhook",
+    ]
+    for key, url in links.items():
+        path = url.removeprefix("http://testserver")
+        assert path == root_url + key + "/", key
+        assert resolve(path).url_name != "api-root", key

@@ -1,4 +1,4 @@
-"""Write the small offline intersphinx inventories for Django and Django REST framework.
+"""Write the small offline intersphinx inventories for Django, DRF and Python.
 
 The docs build must pass with ``-W`` on a machine without internet access, where fetching
 Django's ``objects.inv`` fails (a warning, hence an error). ``docs/conf.py`` lists these files
@@ -51,6 +51,19 @@ DJANGO = [
     ("django.views.decorators.cache.cache_page", "py:function", "topics/cache/#$", "-"),
     ("django.core.checks.Error", "py:class", "ref/checks/#$", "-"),
     ("django.core.checks.Warning", "py:class", "ref/checks/#$", "-"),
+    ("LOGIN_URL", "std:setting", "ref/settings/#std-setting-LOGIN_URL", "-"),
+    ("topics/signals", "std:doc", "topics/signals/", "Signals"),
+    ("django.dispatch.Signal.send_robust", "py:method", "topics/signals/#$", "-"),
+    ("django.core.exceptions.MiddlewareNotUsed", "py:exception", "ref/exceptions/#$", "-"),
+    ("django.http.HttpRequest", "py:class", "ref/request-response/#$", "-"),
+]
+
+PYTHON = [
+    ("abc.ABC", "py:class", "library/abc.html#$", "-"),
+    ("collections.abc.Mapping", "py:class", "library/collections.abc.html#$", "-"),
+    ("datetime.datetime", "py:class", "library/datetime.html#$", "-"),
+    ("decimal.Decimal", "py:class", "library/decimal.html#$", "-"),
+    ("logging.LogRecord", "py:class", "library/logging.html#$", "-"),
 ]
 
 DRF = [
@@ -134,4 +147,5 @@ def write(path: Path, project: str, version: str, entries: list[tuple[str, str, 
 if __name__ == "__main__":
     write(HERE / "django.inv", "Django", "stable", DJANGO)
     write(HERE / "drf.inv", "Django REST framework", "3", DRF)
-    print(f"wrote {HERE / 'django.inv'} and {HERE / 'drf.inv'}")
+    write(HERE / "python.inv", "Python", "3", PYTHON)
+    print(f"wrote {HERE / 'django.inv'}, {HERE / 'drf.inv'} and {HERE / 'python.inv'}")

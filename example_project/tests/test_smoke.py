@@ -116,13 +116,15 @@ def test_no_missing_migrations():
     call_command("makemigrations", check=True, dry_run=True, stdout=io.StringIO())
 
 
-def test_check_deploy_is_clean_under_production_settings(tmp_path):
+def _check_deploy(tmp_path, **extra_env):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.pop("SHOPKIT_PAYMENT_GATEWAY", None)
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="k" * 10 + "Zx8#Qw7!Lm2@Rt5$Yu9%Op4^As3&Df6*Gh1(Jk0)" + "z" * 10,
         DJANGO_ALLOWED_HOSTS="shop.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        **extra_env,
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -133,9 +135,26 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         timeout=60,
         check=False,
     )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    # Any gateway but the development one; this test only needs it to import.
+    status, output = _check_deploy(
+        tmp_path, SHOPKIT_PAYMENT_GATEWAY="django_shopkit.orders.payments.PaymentGateway"
+    )
+    assert status == 0, output
     assert "System check identified no issues (0 silenced)." in output
+
+
+def test_check_deploy_refuses_the_development_gateway(tmp_path):
+    status, output = _check_deploy(tmp_path)
+    assert status == 1, output
+    assert (
+        "(shopkit.E022) SHOPKIT_PAYMENT_GATEWAY is django_shopkit.orders.payments.DummyGateway"
+        in (output)
+    )
+    assert "System check identified 1 issue (0 silenced)." in output
 
 
 def test_production_settings_require_the_secret_key(tmp_path):

@@ -153,3 +153,29 @@ def test_admin_can_add_a_user(admin_client):
     user = get_user_model().objects.get(email="added@example.com")
     assert user.check_password(STRONG)
     assert Profile.objects.filter(user=user).exists()
+
+
+def test_api_token_for_scripts(client):
+    """A script exchanges the e-mail address and password for a token, then sends it."""
+    get_user_model().objects.create_user(email="script@example.com", password=STRONG)
+    response = client.post(
+        reverse("users:token"), {"username": "script@example.com", "password": STRONG}
+    )
+    assert response.status_code == 200, response.content
+    token = response.json()["token"]
+    orders = reverse("shopkit-order-list")
+    assert client.get(orders).status_code == 403
+    assert client.get(orders, HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    # Session authentication comes first, so a bad token is a 403 (no WWW-Authenticate).
+    refused = client.get(orders, HTTP_AUTHORIZATION="Token not-a-token")
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "Invalid token."}
+
+
+def test_api_token_refused_for_a_wrong_password(client):
+    get_user_model().objects.create_user(email="script@example.com", password=STRONG)
+    response = client.post(
+        reverse("users:token"), {"username": "script@example.com", "password": "nope"}
+    )
+    assert response.status_code == 400
+    assert "Unable to log in" in str(response.json())

@@ -18,6 +18,7 @@ class ShopkitConfig(AppConfig):
         from django_shopkit import conf  # noqa: F401  (installs the SHOPKIT_* defaults)
 
         checks.register(shopkit_checks.check_settings)
+        checks.register(shopkit_checks.check_required_apps)
         checks.register(shopkit_checks.check_models, checks.Tags.models)
 
         from django_shopkit.middleware.checks import check_middleware

@@ -66,6 +66,7 @@ __all__ = [
     "get_review_model_string",
     "get_tag_model",
     "get_tag_model_string",
+    "relation_target",
 ]
 
 
@@ -109,6 +110,20 @@ def get_model(setting: str) -> type[models.Model]:
         raise ImproperlyConfigured(
             f"SHOPKIT_{setting} refers to model {value!r} that has not been installed."
         ) from None
+
+
+def relation_target(setting: str) -> str:
+    """Return the model a shopkit abstract model's relation points at, without raising.
+
+    The abstract models are imported at start-up (the admin's autodiscovery reaches them) even
+    before the project names its models, e.g. when ``shopkit_startapp`` is about to write them.
+    An unset or malformed setting gives a placeholder that no installed app defines; the
+    ``shopkit.E001`` check reports the setting, and a concrete model cannot relate to it.
+    """
+    try:
+        return get_model_string(setting)
+    except ImproperlyConfigured:
+        return f"shopkit.Unconfigured{MODEL_SETTINGS[setting].default_name}"
 
 
 # One typed pair per model, so callers get precise types and hosts a discoverable API.

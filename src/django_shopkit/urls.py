@@ -7,6 +7,7 @@ lists every endpoint. Hosts that mount only part use ``django_shopkit.catalog.ur
 """
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.apps import apps
 from django.urls import URLPattern, URLResolver
@@ -30,9 +31,24 @@ if apps.is_installed("django_shopkit.orders"):
     _plain_urlpatterns += orders_urls.extra_urlpatterns
 
 
+class _ShopkitRouter(DefaultRouter):
+    """A ``DefaultRouter`` whose API root also links the plain views (cart, checkout)."""
+
+    def get_api_root_view(self, api_urls: Any = None) -> Any:
+        """Return the API root view listing every ViewSet's list route and each plain view."""
+        list_name = self.routes[0].name
+        api_root_dict = {
+            prefix: list_name.format(basename=basename) for prefix, _, basename in self.registry
+        }
+        for pattern in _plain_urlpatterns:
+            if isinstance(pattern, URLPattern) and pattern.name:
+                api_root_dict[str(pattern.pattern).rstrip("/")] = pattern.name
+        return self.APIRootView.as_view(api_root_dict=api_root_dict)
+
+
 def _build_router(viewsets: Mapping[str, type[ViewSetMixin]]) -> DefaultRouter:
     """Return a router of every shopkit ViewSet, those in ``viewsets`` replaced by basename."""
-    new_router = DefaultRouter()
+    new_router = _ShopkitRouter()
     for prefix, viewset, basename in _registry:
         new_router.register(prefix, viewsets.get(basename, viewset), basename=basename)
     return new_router

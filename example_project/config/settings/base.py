@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "corsheaders",
     "drf_spectacular",
@@ -162,9 +163,10 @@ def mail_settings(url: str) -> dict[str, object]:
 
 # -- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Browsers: the session with its CSRF token; scripts and apps: a token from api/auth/token/.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"register": env.str("REGISTER_THROTTLE_RATE", default="20/hour")},

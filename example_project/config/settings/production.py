@@ -34,3 +34,9 @@ STORAGES = {
 
 # SMTP; e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.com:587
 globals().update(mail_settings(env.str("EMAIL_URL", default="smtp://localhost:25")))
+
+# The demo shop has no payment provider account: name your provider's gateway here. Until then
+# "check --deploy" reports the development gateway (shopkit.E022), which would accept any token.
+SHOPKIT_PAYMENT_GATEWAY = env.str(
+    "SHOPKIT_PAYMENT_GATEWAY", default="django_shopkit.orders.payments.DummyGateway"
+)

@@ -21,11 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_shopkit.catalog.managers import ProductManager
 from django_shopkit.catalog.querysets import ProductQuerySet
 from django_shopkit.catalog.slugs import unique_slug
-from django_shopkit.loading import (
-    get_category_model_string,
-    get_product_model_string,
-    get_tag_model_string,
-)
+from django_shopkit.loading import relation_target
 from django_shopkit.money import quantize
 
 __all__ = [
@@ -130,13 +126,13 @@ class AbstractProduct(SluggedModel):
     is_active = models.BooleanField(_("active"), default=True)
     is_featured = models.BooleanField(_("featured"), default=False)
     category = models.ForeignKey(
-        get_category_model_string(),
+        relation_target("CATEGORY_MODEL"),
         verbose_name=_("category"),
         on_delete=models.PROTECT,
         related_name="products",
     )
     tags: models.ManyToManyField[Any, Any] = models.ManyToManyField(
-        get_tag_model_string(), verbose_name=_("tags"), blank=True, related_name="products"
+        relation_target("TAG_MODEL"), verbose_name=_("tags"), blank=True, related_name="products"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,7 +183,7 @@ class AbstractReview(models.Model):
     """One user's rating (1-5) and comment on one product."""
 
     product = models.ForeignKey(
-        get_product_model_string(),
+        relation_target("PRODUCT_MODEL"),
         verbose_name=_("product"),
         on_delete=models.CASCADE,
         related_name="reviews",
@@ -230,7 +226,7 @@ class AbstractDiscount(models.Model):
     """A percentage off one product's price, optionally limited in time."""
 
     product = models.OneToOneField(
-        get_product_model_string(),
+        relation_target("PRODUCT_MODEL"),
         verbose_name=_("product"),
         on_delete=models.CASCADE,
         related_name="discount",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 
+from django_shopkit.checks import ModelSettingsAdminMixin
 from django_shopkit.loading import (
     get_category_model,
     get_discount_model,
@@ -27,7 +28,10 @@ from django_shopkit.loading import (
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
 else:  # ModelAdmin is generic for type checkers only
-    _ModelAdmin = admin.ModelAdmin
+
+    class _ModelAdmin(ModelSettingsAdminMixin, admin.ModelAdmin):
+        """A ModelAdmin whose checks wait for valid shopkit model settings."""
+
 
 __all__ = [
     "CategoryAdmin",

@@ -13,12 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from django_shopkit.loading import (
-    get_cart_model_string,
-    get_order_model_string,
-    get_payment_model_string,
-    get_product_model_string,
-)
+from django_shopkit.loading import relation_target
 
 __all__ = [
     "CAPTURED_PAYMENT_STATUSES",
@@ -143,13 +138,13 @@ class AbstractCartItem(models.Model):
     """One product line in a cart; adding the same product again raises its quantity."""
 
     cart = models.ForeignKey(
-        get_cart_model_string(),
+        relation_target("CART_MODEL"),
         verbose_name=_("cart"),
         on_delete=models.CASCADE,
         related_name="items",
     )
     product = models.ForeignKey(
-        get_product_model_string(),
+        relation_target("PRODUCT_MODEL"),
         verbose_name=_("product"),
         on_delete=models.CASCADE,
         related_name="cart_items",
@@ -256,14 +251,14 @@ class AbstractOrderItem(models.Model):
     """One line of an order, with the product's name and price as they were at purchase."""
 
     order = models.ForeignKey(
-        get_order_model_string(),
+        relation_target("ORDER_MODEL"),
         verbose_name=_("order"),
         on_delete=models.CASCADE,
         related_name="items",
     )
     # SET_NULL keeps order history when a product is deleted; the snapshot fields remain.
     product = models.ForeignKey(
-        get_product_model_string(),
+        relation_target("PRODUCT_MODEL"),
         verbose_name=_("product"),
         null=True,
         on_delete=models.SET_NULL,
@@ -303,7 +298,7 @@ class AbstractPayment(models.Model):
     Status = PaymentStatus
 
     order = models.ForeignKey(
-        get_order_model_string(),
+        relation_target("ORDER_MODEL"),
         verbose_name=_("order"),
         on_delete=models.PROTECT,
         related_name="payments",
@@ -363,13 +358,13 @@ class AbstractRefund(models.Model):
     Status = RefundStatus
 
     order = models.ForeignKey(
-        get_order_model_string(),
+        relation_target("ORDER_MODEL"),
         verbose_name=_("order"),
         on_delete=models.PROTECT,
         related_name="refunds",
     )
     payment = models.ForeignKey(
-        get_payment_model_string(),
+        relation_target("PAYMENT_MODEL"),
         verbose_name=_("payment"),
         on_delete=models.PROTECT,
         related_name="refunds",
@@ -406,7 +401,7 @@ class AbstractPaymentEvent(models.Model):
     event_id = models.CharField(_("event id"), max_length=255)
     event_type = models.CharField(_("event type"), max_length=100)
     payment = models.ForeignKey(
-        get_payment_model_string(),
+        relation_target("PAYMENT_MODEL"),
         verbose_name=_("payment"),
         null=True,
         blank=True,

@@ -29,6 +29,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from django_shopkit.checks import ModelSettingsAdminMixin
 from django_shopkit.loading import (
     get_cart_item_model,
     get_cart_model,
@@ -45,7 +46,10 @@ if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
     _TabularInline = admin.TabularInline[Any, Any]
 else:  # generic for type checkers only
-    _ModelAdmin = admin.ModelAdmin
+
+    class _ModelAdmin(ModelSettingsAdminMixin, admin.ModelAdmin):
+        """A ModelAdmin whose checks wait for valid shopkit model settings."""
+
     _TabularInline = admin.TabularInline
 
 __all__ = [

@@ -6,15 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
-    """Configure the shopkit orders app."""
+    """Configure the shopkit orders app and register its system checks."""
 
     name = "django_shopkit.orders"
     label = "shopkit_orders"
     verbose_name = _("Shopkit orders")
 
     def ready(self) -> None:
-        """Register the payment gateway's system checks."""
+        """Register the orders app's system checks."""
+        from django_shopkit.orders import checks as orders_checks
         from django_shopkit.orders import payment_checks
 
+        checks.register(orders_checks.check_catalog_installed)
+        checks.register(orders_checks.check_payment_gateway, deploy=True)
         checks.register(payment_checks.check_payment_gateway)
         checks.register(payment_checks.check_webhook_mounted, checks.Tags.urls, deploy=True)

@@ -122,7 +122,7 @@ class PaymentProcessing(PaymentError):
 
 
 class InsufficientStock(OutOfStock, OrderError):
-    """:class:`OutOfStock` that names the product, for messages shown to buyers.
+    """:class:`~django_shopkit.catalog.services.OutOfStock` naming the product, for buyers.
 
     Also an :class:`OrderError`, so code that handles the orders app's errors handles this one
     (``message``, ``code``) without a case of its own.

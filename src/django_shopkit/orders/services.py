@@ -253,12 +253,12 @@ class OrderService(OrderPayments):
         return order
 
     def order_placed(self, order: Any) -> None:
-        """Run after an order was committed: send ``order_placed`` and the confirmation."""
-        signals.order_placed.send(sender=type(order), order=order)
+        """Run after an order was committed: send the confirmation, then ``order_placed``."""
         if settings.SHOPKIT_SEND_ORDER_EMAILS and order.email:
             from django_shopkit.orders.emails import send_order_confirmation
 
             send_order_confirmation(order)
+        signals.order_placed.send_robust(sender=type(order), order=order)
 
 
 def get_order_service() -> OrderService:

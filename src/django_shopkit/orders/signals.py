@@ -1,7 +1,10 @@
 """Signals of the orders app, each sent once the transaction that changed the order commits.
 
 Receivers get ``sender`` (the concrete Order model) and ``order``; ``order_paid`` also gets
-``payment``. Because they run after commit, a receiver that fails cannot undo the order.
+``payment``. Because they run after commit, a receiver that fails cannot undo the order. The
+signals are sent with ``Signal.send_robust()``: a receiver that raises is logged by Django (logger
+``django.dispatch``) and stops neither the other receivers nor the order's confirmation e-mail,
+which is sent before ``order_placed``.
 """
 
 from __future__ import annotations

@@ -97,4 +97,5 @@ class OrderTransitions:
         return self._sync(order, locked)
 
     def _send(self, signal: Any, order: Any, **kwargs: Any) -> None:
-        signal.send(sender=type(order), order=order, **kwargs)
+        # send_robust: a failing receiver is logged and cannot stop the others.
+        signal.send_robust(sender=type(order), order=order, **kwargs)

@@ -60,8 +60,8 @@ class CatalogService:
         self._stock_changed()
 
     def _stock_changed(self) -> None:
-        # Inside reserve_many/release_many the cache is invalidated once, after the loop: each
-        # invalidation is two writes to the shared cache (now and on commit), per line.
+        # Inside reserve_many/release_many the cache is invalidated once, after the loop: one
+        # on-commit callback per batch, not one per line.
         if not getattr(self, "_batching", False):
             invalidate_products()
 
@@ -91,6 +91,39 @@ class CatalogService:
         get_product_model()._default_manager.filter(pk=product_id).update(
             stock=F("stock") + quantity
         )
+        self._stock_changed()
+
+    def adjust_stock(self, product_id: int, delta: int) -> int:
+        """Add ``delta`` units (negative: remove) to a product's stock; return the new stock.
+
+        The owner's deliberate change: one conditional UPDATE (``stock + delta >= 0``) of the
+        ``stock`` column alone, so units sold meanwhile still count. Raises OutOfStock when
+        removing more units than are left, ``ValueError`` for a missing product.
+        """
+        product_model = get_product_model()
+        manager = product_model._default_manager
+        with transaction.atomic():
+            updated = manager.filter(pk=product_id, stock__gte=max(0, -delta)).update(
+                stock=F("stock") + delta
+            )
+            stock = manager.filter(pk=product_id).values_list("stock", flat=True).first()
+        if stock is None:
+            raise ValueError(f"product {product_id} does not exist")
+        if not updated:
+            raise OutOfStock(product_id, -delta, stock)
+        if delta:
+            self._stock_changed()
+        return int(stock)
+
+    def set_stock(self, product_id: int, stock: int) -> None:
+        """Set a product's stock to a counted figure (a recount), writing that column alone.
+
+        Sales committed before this UPDATE are overridden by the figure: prefer
+        :meth:`adjust_stock` unless the figure comes from counting the shelf.
+        """
+        if stock < 0:
+            raise ValueError("stock cannot be negative")
+        get_product_model()._default_manager.filter(pk=product_id).update(stock=stock)
         self._stock_changed()
 
     def release_many(self, quantities: Mapping[int, int]) -> None:

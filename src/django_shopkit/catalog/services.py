@@ -74,13 +74,15 @@ class CatalogService:
             self._batching = False
         invalidate_products()  # not reached when a line failed: the batch rolled back
 
-    def reserve_many(self, quantities: Mapping[int, int]) -> None:
+    def reserve_many(self, quantities: Mapping[int, int], *, savepoint: bool = True) -> None:
         """Reserve stock for several products at once: all of them, or none.
 
         Rows are updated in primary-key order, so two carts holding the same products in
-        opposite orders lock them in the same order and cannot deadlock.
+        opposite orders lock them in the same order and cannot deadlock. ``savepoint=False``
+        is for callers whose transaction fails as a whole on OutOfStock (it saves two
+        statements); the caller must not carry on in that transaction after the error.
         """
-        with transaction.atomic(), self._batch():
+        with transaction.atomic(savepoint=savepoint), self._batch():
             for product_id in sorted(quantities):
                 self.reserve_stock(product_id, quantities[product_id])
 

@@ -210,8 +210,7 @@ class CheckoutView(OrderErrorsMixin, APIView):
     def post(self, request: Request) -> Response:
         """Place the order."""
         key = get_idempotency_key(request)
-        cart = get_cart_service().get_cart(request.user, create=False)
-        order, created = get_order_service().place_order(request.user, cart, idempotency_key=key)
+        order, created = get_order_service().checkout(request.user, idempotency_key=key)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.serializer_class(order).data, status=code)
 

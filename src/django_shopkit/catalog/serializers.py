@@ -25,6 +25,7 @@ from django_shopkit.loading import (
     get_review_model,
     get_tag_model,
 )
+from django_shopkit.validators import NoControlCharactersMixin, has_control_characters
 
 __all__ = [
     "CategorySerializer",
@@ -77,8 +78,16 @@ class _TagSlugField(serializers.SlugRelatedField[Any]):
     def get_queryset(self) -> models.QuerySet[Any]:
         return get_tag_model()._default_manager.all()
 
+    def to_internal_value(self, data: Any) -> Any:
+        # Checked before the lookup: PostgreSQL refuses NUL in a query parameter.
+        if isinstance(data, str) and has_control_characters(data):
+            raise serializers.ValidationError(
+                _("Control characters (such as NUL) are not allowed.")
+            )
+        return super().to_internal_value(data)
 
-class ProductWriteSerializer(serializers.ModelSerializer[Any]):
+
+class ProductWriteSerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):
     """Create and update a product; responses use :class:`ProductSerializer`.
 
     An update writes only the columns the request names (``save(update_fields=...)``), never
@@ -224,7 +233,7 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
         return ProductSerializer(instance, context=self.context).to_representation(instance)
 
 
-class CategorySerializer(serializers.ModelSerializer[Any]):
+class CategorySerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):
     """A category with its number of active products (``product_count``)."""
 
     product_count = serializers.IntegerField(read_only=True, default=0)
@@ -255,7 +264,7 @@ class PopularCategorySerializer(serializers.Serializer[Any]):
     product_count = serializers.IntegerField()
 
 
-class TagSerializer(serializers.ModelSerializer[Any]):
+class TagSerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):
     """A tag."""
 
     class Meta:
@@ -264,7 +273,7 @@ class TagSerializer(serializers.ModelSerializer[Any]):
         read_only_fields = ["slug"]
 
 
-class ReviewSerializer(serializers.ModelSerializer[Any]):
+class ReviewSerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):
     """A review; the product and the user come from the URL and the request."""
 
     user_name = serializers.CharField(source="user.get_username", read_only=True)

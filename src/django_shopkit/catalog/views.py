@@ -7,6 +7,7 @@ customise them by subclassing and overriding a hook (``get_queryset``, ``perform
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +19,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import (
     SAFE_METHODS,
     BasePermission,
@@ -28,6 +30,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
 from django_shopkit.catalog.abstract_models import REVIEW_EXISTS_MESSAGE
 from django_shopkit.catalog.cache import get_featured_products, get_popular_categories
@@ -53,6 +56,8 @@ from django_shopkit.loading import (
     get_review_model,
     get_tag_model,
 )
+from django_shopkit.parsers import PARSER_CLASSES
+from django_shopkit.throttling import PRODUCT_WRITE, REVIEW, THROTTLE_CLASSES
 
 __all__ = ["CategoryViewSet", "ProductViewSet", "TagViewSet", "category_queryset"]
 
@@ -84,6 +89,10 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     review_serializer_class: type[serializers.Serializer[Any]] = ReviewSerializer
     permission_classes = [IsOwnerOrReadOnly]
     pagination_class = ShopkitPagination
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = PRODUCT_WRITE
+    shopkit_throttle_scopes = {"reviews": REVIEW}
     filter_backends = [ProductFilterBackend, SearchFilter, ProductOrderingFilter]
     filterset_class = ProductFilter
     search_fields = ["name", "description"]
@@ -288,6 +297,10 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
 
 class _StaffWriteMixin:
     """Turn database refusals of staff writes into 400s instead of 500s."""
+
+    parser_classes: Sequence[type[BaseParser]] = PARSER_CLASSES
+    throttle_classes: Sequence[type[BaseThrottle]] = THROTTLE_CLASSES
+    shopkit_throttle_scope = PRODUCT_WRITE
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         """Save; a unique name taken by a concurrent request is a 400."""

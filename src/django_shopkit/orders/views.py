@@ -43,6 +43,13 @@ from django_shopkit.orders.services import (
     get_order_service,
     is_valid_idempotency_key,
 )
+from django_shopkit.parsers import PARSER_CLASSES
+from django_shopkit.throttling import (
+    CART,
+    CHECKOUT,
+    PAYMENT,
+    THROTTLE_CLASSES,
+)
 
 __all__ = [
     "CartItemViewSet",
@@ -128,6 +135,9 @@ class CartView(OrderErrorsMixin, APIView):
     """``GET`` the user's cart with lines and totals; ``DELETE`` empties it."""
 
     permission_classes = [IsAuthenticated]
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = CART
     serializer_class = CartSerializer
 
     @extend_schema(responses=CartSerializer)
@@ -152,6 +162,9 @@ class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
     """``POST cart/items/`` adds (or increments), ``PATCH``/``DELETE cart/items/{id}/``."""
 
     permission_classes = [IsAuthenticated]
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = CART
     serializer_class = CartItemSerializer
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -201,6 +214,9 @@ class CheckoutView(OrderErrorsMixin, APIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSerializer
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = CHECKOUT
 
     @extend_schema(
         request=None,
@@ -221,6 +237,10 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSerializer
     pagination_class = ShopkitPagination
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = PAYMENT
+    shopkit_throttle_scopes = {"cancel": CHECKOUT}
 
     def get_queryset(self) -> QuerySet[Any]:
         """Return the request user's orders only; another user's order is a 404."""
@@ -289,6 +309,7 @@ class PurchaseMixin(OrderErrorsMixin):
         methods=["post"],
         permission_classes=[IsAuthenticated],
         serializer_class=PurchaseSerializer,
+        shopkit_throttle_scope=CHECKOUT,
     )
     def purchase(self, request: Request, pk: str | None = None) -> Response:
         """Buy ``quantity`` units of this product now; honours ``Idempotency-Key``.

@@ -79,8 +79,17 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# Persistent connections, re-checked before reuse: a new PostgreSQL connection per request
+# costs more than most requests themselves.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Take SQLite's write lock when a transaction starts: a deferred transaction that must
+    # upgrade while another worker writes fails at once with "database is locked" (a 500),
+    # an immediate one waits up to ``timeout`` seconds. See shopkit's docs/deployment.rst.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": env.int("DJANGO_SQLITE_TIMEOUT", default=20)}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -164,11 +173,21 @@ def mail_settings(url: str) -> dict[str, object]:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # Basic auth with failed attempts throttled per client (LOGIN_FAILURE_THROTTLE_RATE).
+        "apps.users.authentication.ThrottledBasicAuthentication",
+    ],
+    # Shopkit's JSON parser for every view, the shop's own included: deeply nested bodies are
+    # a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "django_shopkit.parsers.ShopkitJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"register": env.str("REGISTER_THROTTLE_RATE", default="20/hour")},
 }
+# Failed sign-ins (HTTP Basic) allowed per client address before it is refused with 429.
+LOGIN_FAILURE_THROTTLE_RATE = env.str("LOGIN_FAILURE_THROTTLE_RATE", default="10/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "django-shopkit example shop API",
     "DESCRIPTION": "Catalog, cart, checkout and orders of the django-shopkit example project.",

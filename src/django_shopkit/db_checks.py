@@ -37,7 +37,8 @@ def check_sqlite_transaction_mode(
     for alias, config in settings.DATABASES.items():
         if not str(config.get("ENGINE", "")).endswith("sqlite3") or _in_memory(config.get("NAME")):
             continue
-        mode = str((config.get("OPTIONS") or {}).get("transaction_mode") or "DEFERRED")
+        options: Any = config.get("OPTIONS") or {}
+        mode = str(options.get("transaction_mode") or "DEFERRED")
         if mode.upper() != "IMMEDIATE":
             warnings.append(
                 checks.Warning(

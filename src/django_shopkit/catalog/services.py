@@ -141,8 +141,9 @@ class CatalogService:
     def refresh_ratings(self, product_ids: Iterable[int] | None = None) -> int:
         """Store the current review average and count of products (default: all), one UPDATE.
 
-        Both figures come from subqueries evaluated by the database inside the UPDATE, so two
-        reviews saved at once cannot leave a stale figure behind. Returns the rows updated.
+        Both figures come from subqueries evaluated by the database inside the UPDATE, which
+        writes these two columns only, after taking the products' row locks, so two reviews
+        saved at once cannot leave a stale figure behind. Returns the rows updated.
         """
         reviews = (
             get_review_model()
@@ -153,14 +154,20 @@ class CatalogService:
         average = reviews.annotate(value=Round(Avg("rating"), 2)).values("value")
         count = reviews.annotate(value=Count("pk")).values("value")
         products = get_product_model()._default_manager.all()
-        if product_ids is not None:
-            products = products.filter(pk__in=list(product_ids))
-        updated = products.update(
-            average_rating=Subquery(
-                average, output_field=DecimalField(max_digits=3, decimal_places=2)
-            ),
-            review_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
-        )
+        with transaction.atomic():
+            if product_ids is not None:
+                products = products.filter(pk__in=list(product_ids))
+                # Lock first, then UPDATE in a new statement: under READ COMMITTED the
+                # subqueries of an UPDATE that waited for the row read the snapshot taken
+                # before the wait, and would miss a review committed meanwhile (two reviews
+                # at once would leave review_count 1). After the lock, they see it.
+                list(products.select_for_update().order_by("pk").values_list("pk", flat=True))
+            updated = products.update(
+                average_rating=Subquery(
+                    average, output_field=DecimalField(max_digits=3, decimal_places=2)
+                ),
+                review_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+            )
         invalidate_products()
         return updated
 

@@ -162,7 +162,7 @@ def test_edits_admin_saves_and_reviews_racing_checkouts_keep_the_units(postgres)
         thread.join(30)
         assert not thread.is_alive()
 
-    statuses = {name: value for name, value in results.items()}
+    statuses = dict(results)
     assert all(statuses[f"buy{n}"] == 201 for n in range(len(buyers))), statuses
     assert all(statuses[f"patch{n}"] == 200 for n in range(3)), statuses
     assert all(statuses[f"admin{n}"] == 302 for n in range(2)), statuses

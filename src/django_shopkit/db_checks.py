@@ -20,7 +20,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
-__all__ = ["check_sqlite_transaction_mode"]
+__all__ = ["check_sqlite_transaction_mode", "sqlite_aliases_without_immediate"]
 
 
 def _in_memory(name: object) -> bool:
@@ -29,27 +29,39 @@ def _in_memory(name: object) -> bool:
     return text in ("", ":memory:") or "mode=memory" in text
 
 
-def check_sqlite_transaction_mode(
-    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
-) -> list[checks.CheckMessage]:
-    """Warn about each SQLite database (on disk) not opened with ``transaction_mode`` IMMEDIATE."""
-    warnings: list[checks.CheckMessage] = []
+def _modes() -> dict[str, str]:
+    modes: dict[str, str] = {}
     for alias, config in settings.DATABASES.items():
         if not str(config.get("ENGINE", "")).endswith("sqlite3") or _in_memory(config.get("NAME")):
             continue
         options: Any = config.get("OPTIONS") or {}
         mode = str(options.get("transaction_mode") or "DEFERRED")
         if mode.upper() != "IMMEDIATE":
-            warnings.append(
-                checks.Warning(
-                    f"SQLite database {alias!r} uses {mode} transactions: concurrent checkouts "
-                    "from several workers or threads fail with 'database is locked'.",
-                    hint=(
-                        f'Add "OPTIONS": {{"transaction_mode": "IMMEDIATE"}} to '
-                        f'DATABASES[{alias!r}] (and a "timeout" of a few seconds), or use '
-                        "PostgreSQL."
-                    ),
-                    id="shopkit.W030",
-                )
+            modes[alias] = mode
+    return modes
+
+
+def sqlite_aliases_without_immediate() -> list[str]:
+    """Return the aliases of SQLite databases on disk not opened in IMMEDIATE mode."""
+    return list(_modes())
+
+
+def check_sqlite_transaction_mode(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Warn about each SQLite database (on disk) not opened with ``transaction_mode`` IMMEDIATE."""
+    warnings: list[checks.CheckMessage] = []
+    for alias, mode in _modes().items():
+        warnings.append(
+            checks.Warning(
+                f"SQLite database {alias!r} uses {mode} transactions: concurrent checkouts "
+                "from several workers or threads fail with 'database is locked'.",
+                hint=(
+                    f'Add "OPTIONS": {{"transaction_mode": "IMMEDIATE"}} to '
+                    f'DATABASES[{alias!r}] (and a "timeout" of a few seconds), or use '
+                    "PostgreSQL."
+                ),
+                id="shopkit.W030",
             )
+        )
     return warnings

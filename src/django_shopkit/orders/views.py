@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from django_shopkit.catalog.pagination import ShopkitPagination
 from django_shopkit.catalog.services import OutOfStock
 from django_shopkit.loading import get_cart_item_model, get_order_model
+from django_shopkit.openapi import ERROR_RESPONSES
 from django_shopkit.orders.exceptions import (
     InvalidTransition,
     OrderError,
@@ -221,7 +222,7 @@ class CheckoutView(OrderErrorsMixin, APIView):
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: OrderSerializer, 200: OrderSerializer},
+        responses={201: OrderSerializer, 200: OrderSerializer, 409: ERROR_RESPONSES.get(409)},
     )
     def post(self, request: Request) -> Response:
         """Place the order."""
@@ -266,7 +267,13 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         fresh = self.get_queryset().prefetch_related("items", "payments").get(pk=order.pk)
         return Response(OrderSerializer(fresh).data)
 
-    @extend_schema(request=PaySerializer, responses=OrderSerializer)
+    @extend_schema(
+        request=PaySerializer,
+        responses={
+            200: OrderSerializer,
+            **{code: ERROR_RESPONSES.get(code) for code in (402, 409, 503)},
+        },
+    )
     @action(detail=True, methods=["post"])
     def pay(self, request: Request, pk: str | None = None) -> Response:
         """Charge the order through the payment gateway (at most once per order)."""
@@ -284,7 +291,7 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
             return Response({"detail": error.detail}, status=error.status_code)
         return self._respond(order)
 
-    @extend_schema(request=None, responses=OrderSerializer)
+    @extend_schema(request=None, responses={200: OrderSerializer, 409: ERROR_RESPONSES.get(409)})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         """Cancel a pending order and release its stock."""
@@ -302,7 +309,7 @@ class PurchaseMixin(OrderErrorsMixin):
     @extend_schema(
         request=PurchaseSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: OrderSerializer, 200: OrderSerializer},
+        responses={201: OrderSerializer, 200: OrderSerializer, 409: ERROR_RESPONSES.get(409)},
     )
     @action(
         detail=True,

@@ -83,7 +83,9 @@ def _codes_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     codes = ["401", "403"]  # any request may carry bad credentials; most need a user
     if method not in _SAFE or operation.get("parameters") or "requestBody" in operation:
         codes.append("400")
-    if "{" in path:
+    parameters = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
+    # A path parameter names an object; a page number past the last page is DRF's 404 too.
+    if "{" in path or parameters & {"page", "cursor"}:
         codes.append("404")
     if method not in _SAFE:
         codes.append("429")

@@ -13,8 +13,8 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 from django.core.management import call_command  # noqa: E402
-from schemathesis import checks  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
+from schemathesis import checks  # noqa: E402
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
 

@@ -66,6 +66,11 @@ def test_checkout_reads_the_cart_and_the_key_once():
         if q.startswith("SELECT") and "idempotency_key" in q.partition("WHERE")[2]
     ]
     assert len(key_lookups) == 1
+    # The confirmation e-mail (on commit, which runs here) and the response share one read.
+    from django_shopkit.loading import get_order_item_model
+
+    items_table = f'FROM "{get_order_item_model()._meta.db_table}"'
+    assert sum(q.startswith("SELECT") and items_table in q for q in queries) == 1
 
 
 def test_add_to_cart_budget_includes_the_users_first_add():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -271,6 +272,9 @@ class OrderService(OrderPayments):
             for line, price in zip(lines, prices, strict=True)
         ]
         item_model._default_manager.bulk_create(items)
+        # Read once, here: the confirmation e-mail (after commit) and the API response both
+        # show the items, and would otherwise read them one time each.
+        prefetch_related_objects([order], "items")
         self.on_commit(self.order_placed, order)
         return order
 

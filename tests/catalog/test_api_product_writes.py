@@ -231,3 +231,24 @@ def test_stock_is_a_recount(api, user):
     assert api.patch(detail_url(product), {"stock": 40}, format="json").json()["stock"] == 40
     product.refresh_from_db()
     assert product.stock == 40
+
+
+def test_a_subclass_may_add_a_write_only_field_that_is_no_column(api, user, monkeypatch):
+    from rest_framework import serializers
+
+    from django_shopkit.catalog.serializers import ProductWriteSerializer
+    from django_shopkit.catalog.views import ProductViewSet
+
+    class NotedWriteSerializer(ProductWriteSerializer):
+        note = serializers.CharField(write_only=True, required=False)
+
+        class Meta(ProductWriteSerializer.Meta):
+            fields = [*ProductWriteSerializer.Meta.fields, "note"]
+
+    monkeypatch.setattr(ProductViewSet, "write_serializer_class", NotedWriteSerializer)
+    product = make_product(created_by=user)
+    api.force_authenticate(user)
+    response = api.patch(detail_url(product), {"note": "hi", "name": "Noted"}, format="json")
+    assert response.status_code == 200, response.json()
+    product.refresh_from_db()
+    assert product.name == "Noted"

@@ -189,18 +189,18 @@ class ProductWriteSerializer(NoControlCharactersMixin, serializers.ModelSerializ
         """
         stock = validated_data.pop("stock", None)
         delta = validated_data.pop("stock_delta", None)
-        many_to_many = {}
-        for name in list(validated_data):
-            field = instance._meta.get_field(name)
-            if field.many_to_many:
-                many_to_many[name] = validated_data.pop(name)
+        concrete = {field.name for field in instance._meta.concrete_fields}
+        relations = {field.name for field in instance._meta.many_to_many}
+        many_to_many = {name: validated_data.pop(name) for name in relations & set(validated_data)}
         for name, value in validated_data.items():
             setattr(instance, name, value)
+        # Only columns: a subclass's extra (non-model) field is set as an attribute, as DRF does.
+        columns = [name for name in validated_data if name in concrete]
         with transaction.atomic():
-            if validated_data:
+            if columns:
                 # update_fields: the stock and rating this instance was read with are stale
                 # the moment a checkout or review commits; writing them back would undo it.
-                instance.save(update_fields=[*validated_data, "updated_at"])
+                instance.save(update_fields=[*columns, "updated_at"])
             for name, value in many_to_many.items():
                 getattr(instance, name).set(value)
             if stock is not None or delta:

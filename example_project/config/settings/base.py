@@ -94,12 +94,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_from_url(url: str) -> dict[str, object]:
-    """Return a ``CACHES`` entry for ``url``, using Django's own Redis backend for redis://."""
+    """Return a ``CACHES`` entry for ``url``; redis:// gets shopkit's fail-safe Redis backend.
+
+    ``FailSafeRedisCache`` is Django's ``RedisCache`` whose errors are logged misses: with Redis
+    down the shop (sidebar fragment, sessions, throttles) keeps serving from the database.
+    """
     if url.startswith("locmem://"):  # django-environ spells it locmemcache://
         url = "locmemcache://" + url.removeprefix("locmem://")
     backend = None
     if url.startswith(("redis://", "rediss://")):
-        backend = "django.core.cache.backends.redis.RedisCache"
+        backend = "django_shopkit.cache_backends.FailSafeRedisCache"
     config: dict[str, object] = environ.Env.cache_url_config(url, backend=backend)
     return config
 

@@ -10,3 +10,9 @@ _base = importlib.import_module(os.environ.get("SHOPKIT_BASE_SETTINGS", "tests.s
 globals().update({name: getattr(_base, name) for name in dir(_base) if name.isupper()})
 
 REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "django_shopkit.openapi.add_error_responses",
+    ]
+}

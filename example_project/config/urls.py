@@ -8,6 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from .views import health
 
+# The API answers an unknown URL under /api/ with JSON, as documented in its schema.
+handler404 = "config.views.not_found"
+
 urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

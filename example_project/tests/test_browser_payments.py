@@ -23,7 +23,7 @@ def test_redirect_to_the_provider_and_back_pays_the_order(browser, live_server):
     DummyGateway.reset()
     customer = get_user_model().objects.create_user("payer@example.com", "x-long-password-1")
     category = get_category_model().objects.create(name="Tools")
-    product = get_product_model().objects.create(
+    product = get_product_model()._default_manager.create(
         name="Hammer", price=Decimal("25.00"), stock=5, category=category
     )
     get_cart_service().add(customer, product.pk, 1)

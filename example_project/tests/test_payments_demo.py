@@ -24,7 +24,7 @@ def shopper(client):
 
 def place(user):
     category = get_category_model().objects.create(name="Tools")
-    product = get_product_model().objects.create(
+    product = get_product_model()._default_manager.create(
         name="Hammer", price=Decimal("25.00"), stock=5, category=category
     )
     get_cart_service().add(user, product.pk, 1)

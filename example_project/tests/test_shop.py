@@ -19,7 +19,7 @@ def category():
 
 
 def make_product(category, name, brand="", price="20.00", stock=10):
-    return get_product_model().objects.create(
+    return get_product_model()._default_manager.create(
         name=name, brand=brand, price=Decimal(price), stock=stock, category=category
     )
 
@@ -65,7 +65,7 @@ def test_signed_in_user_creates_product_with_brand(client, category):
     )
     assert response.status_code == 201, response.content
     assert response.json()["brand"] == "Initech"
-    assert get_product_model().objects.get(name="Drill").brand == "Initech"
+    assert get_product_model()._default_manager.get(name="Drill").brand == "Initech"
 
 
 def test_configured_order_service_is_the_shops():

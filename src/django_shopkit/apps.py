@@ -24,3 +24,7 @@ class ShopkitConfig(AppConfig):
         from django_shopkit.middleware.checks import check_middleware
 
         checks.register(check_middleware)
+
+        from django_shopkit.db_checks import check_sqlite_transaction_mode
+
+        checks.register(check_sqlite_transaction_mode)

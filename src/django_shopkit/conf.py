@@ -16,7 +16,15 @@ from appconf import AppConf
 from django.conf import LazySettings
 from django.conf import settings as django_settings
 
-__all__ = ["MODELS", "MODEL_SETTINGS", "SETTING_TYPES", "ModelSpec", "ShopkitConf", "settings"]
+__all__ = [
+    "DEFAULT_THROTTLE_RATES",
+    "MODELS",
+    "MODEL_SETTINGS",
+    "SETTING_TYPES",
+    "ModelSpec",
+    "ShopkitConf",
+    "settings",
+]
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,16 @@ MODELS: tuple[ModelSpec, ...] = (
 MODEL_SETTINGS: dict[str, ModelSpec] = {model.setting: model for model in MODELS}
 
 
+#: Default rates of the throttle scopes of shopkit's write endpoints.
+DEFAULT_THROTTLE_RATES: dict[str, str | None] = {
+    "shopkit_cart": "120/minute",
+    "shopkit_checkout": "20/minute",
+    "shopkit_payment": "20/minute",
+    "shopkit_review": "10/minute",
+    "shopkit_product_write": "60/minute",
+}
+
+
 class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     """Declare every ``SHOPKIT_*`` setting with its default."""
 
@@ -135,6 +153,12 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     PRODUCT_PAGINATION_CLASS: str = "django_shopkit.pagination.ShopkitPagination"
     #: Largest quantity of one product in one cart line or order.
     MAX_LINE_QUANTITY: int = 99
+    #: Deepest nesting of lists and objects a JSON request body may have (a 400 beyond).
+    JSON_MAX_DEPTH: int = 64
+    #: Rates of the throttle scopes of shopkit's write endpoints, e.g. ``"30/minute"``;
+    #: ``None`` turns a scope off. A scope in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``
+    #: wins over this setting; scopes left out here keep these defaults.
+    THROTTLE_RATES: dict[str, str | None] = DEFAULT_THROTTLE_RATES
 
     # -- Caching ------------------------------------------------------------------------
     #: Cache alias (a key of ``CACHES``) for shopkit's cached data.
@@ -216,6 +240,8 @@ def _accepted_types(hint: Any) -> type | tuple[type, ...]:
     if typing.get_origin(hint) is tuple:
         # Settings modules write sequences as lists as often as tuples; both work.
         return (list, tuple)
+    if typing.get_origin(hint) is dict:
+        return dict
     # ``str | None`` -> (str, NoneType); a plain class has no arguments.
     return typing.get_args(hint) or cast("type", hint)
 
@@ -253,6 +279,8 @@ if TYPE_CHECKING:
         SHOPKIT_COUNT_CACHE_TIMEOUT: int
         SHOPKIT_API_CACHE_TIMEOUT: int
         SHOPKIT_MAX_LINE_QUANTITY: int
+        SHOPKIT_JSON_MAX_DEPTH: int
+        SHOPKIT_THROTTLE_RATES: dict[str, str | None]
         SHOPKIT_CACHE_ALIAS: str
         SHOPKIT_CACHE_KEY_PREFIX: str
         SHOPKIT_FEATURED_CACHE_TIMEOUT: int

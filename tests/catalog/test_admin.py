@@ -94,3 +94,70 @@ def test_register_catalog_admin_leaves_registered_models_alone():
     register_catalog_admin(site)
     assert type(site.get_model_admin(get_product_model())) is HostProductAdmin
     assert site.is_registered(get_category_model())
+
+
+def _change_form_data(client, product):
+    """Return the product's change form as the browser would post it back, unchanged."""
+    model = get_product_model()
+    url = reverse(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[product.pk]
+    )
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = str(value)
+        if field.show_hidden_initial:
+            data[form.add_initial_prefix(name)] = str(form[name].initial)
+    return url, data
+
+
+def test_admin_save_keeps_units_sold_after_the_page_loaded(admin_client):
+    from django_shopkit.catalog.services import get_catalog_service
+
+    product = make_product(stock=10, tags=[make_tag()])
+    make_review(product, rating=4)
+    url, data = _change_form_data(admin_client, product)
+    # A checkout and a review commit while the page is open.
+    get_catalog_service().reserve_stock(product.pk, 3)
+    make_review(product, rating=2)
+    data["description"] = "Edited in the admin."
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    product.refresh_from_db()
+    assert product.description == "Edited in the admin."
+    assert product.stock == 7
+    assert product.review_count == 2
+    assert str(product.average_rating) == "3.00"
+
+
+def test_admin_stock_edit_is_applied_as_a_delta(admin_client):
+    from django_shopkit.catalog.services import get_catalog_service
+
+    product = make_product(stock=10)
+    url, data = _change_form_data(admin_client, product)
+    get_catalog_service().reserve_stock(product.pk, 3)  # sold while the page was open
+    data["stock"] = "15"  # the owner adds 5 units to the 10 shown
+    assert admin_client.post(url, data).status_code == 302
+    product.refresh_from_db()
+    assert product.stock == 12
+
+
+def test_admin_stock_removal_below_zero_is_refused(admin_client):
+    from django_shopkit.catalog.services import get_catalog_service
+
+    product = make_product(stock=5)
+    url, data = _change_form_data(admin_client, product)
+    get_catalog_service().reserve_stock(product.pk, 4)
+    data["stock"] = "0"  # remove the 5 shown; only 1 is left
+    response = admin_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "Stock not changed" in response.content.decode()
+    product.refresh_from_db()
+    assert product.stock == 1

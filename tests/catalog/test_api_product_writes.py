@@ -148,3 +148,107 @@ def test_high_value_rule_on_a_subclass_works_with_partial_data(user):
     assert "at most 100" in str(response.data)
     assert patch({"stock": 50}).status_code == 200
     assert patch({"price": "50.00", "stock": 500}).status_code == 200
+
+
+# -- writes never undo stock or rating changes made meanwhile -------------------------------
+
+
+def test_patch_writes_only_the_fields_sent(api, user, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    product = make_product(created_by=user, stock=10)
+    api.force_authenticate(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = api.patch(detail_url(product), {"description": "New words."}, format="json")
+    assert response.status_code == 200
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert '"description"' in updates[0]
+    for column in ('"stock"', '"average_rating"', '"review_count"', '"price"', '"name"'):
+        assert column not in updates[0]
+
+
+def test_patch_keeps_stock_sold_and_reviews_posted_after_the_read(api, user, monkeypatch):
+    from django_shopkit.catalog.serializers import ProductWriteSerializer
+    from django_shopkit.catalog.services import get_catalog_service
+    from tests.factories import make_review
+
+    product = make_product(created_by=user, stock=10)
+    original_validate = ProductWriteSerializer.validate
+
+    def validate_then_others_commit(self, attrs):
+        # Between the view's read of the product and its save: a checkout and a review.
+        get_catalog_service().reserve_stock(product.pk, 4)
+        make_review(product, rating=5)
+        return original_validate(self, attrs)
+
+    monkeypatch.setattr(ProductWriteSerializer, "validate", validate_then_others_commit)
+    api.force_authenticate(user)
+    response = api.patch(detail_url(product), {"name": "Renamed"}, format="json")
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert product.name == "Renamed"
+    assert product.stock == 6
+    assert product.review_count == 1
+
+
+def test_stock_delta_adds_and_removes_units(api, user):
+    from django_shopkit.catalog.services import get_catalog_service
+
+    product = make_product(created_by=user, stock=10)
+    get_catalog_service().reserve_stock(product.pk, 3)  # the client still believes 10
+    api.force_authenticate(user)
+    response = api.patch(detail_url(product), {"stock_delta": 5}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["stock"] == 12
+    response = api.patch(detail_url(product), {"stock_delta": -12}, format="json")
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert product.stock == 0
+
+
+def test_stock_delta_below_zero_and_misuse_are_400(api, user):
+    product = make_product(created_by=user, stock=2)
+    api.force_authenticate(user)
+    response = api.patch(detail_url(product), {"stock_delta": -3}, format="json")
+    assert response.status_code == 400
+    assert "stock_delta" in response.json()
+    response = api.patch(detail_url(product), {"stock_delta": 1, "stock": 4}, format="json")
+    assert response.status_code == 400
+    response = api.post(reverse(LIST), payload(stock_delta=4), format="json")
+    assert response.status_code == 400
+    assert "stock_delta" in response.json()
+    response = api.patch(detail_url(product), {"stock_delta": 2**40}, format="json")
+    assert response.status_code == 400
+    product.refresh_from_db()
+    assert product.stock == 2
+
+
+def test_stock_is_a_recount(api, user):
+    product = make_product(created_by=user, stock=2)
+    api.force_authenticate(user)
+    assert api.patch(detail_url(product), {"stock": 40}, format="json").json()["stock"] == 40
+    product.refresh_from_db()
+    assert product.stock == 40
+
+
+def test_a_subclass_may_add_a_write_only_field_that_is_no_column(api, user, monkeypatch):
+    from rest_framework import serializers
+
+    from django_shopkit.catalog.serializers import ProductWriteSerializer
+    from django_shopkit.catalog.views import ProductViewSet
+
+    class NotedWriteSerializer(ProductWriteSerializer):
+        note = serializers.CharField(write_only=True, required=False)
+
+        class Meta(ProductWriteSerializer.Meta):
+            fields = [*ProductWriteSerializer.Meta.fields, "note"]
+
+    monkeypatch.setattr(ProductViewSet, "write_serializer_class", NotedWriteSerializer)
+    product = make_product(created_by=user)
+    api.force_authenticate(user)
+    response = api.patch(detail_url(product), {"note": "hi", "name": "Noted"}, format="json")
+    assert response.status_code == 200, response.json()
+    product.refresh_from_db()
+    assert product.name == "Noted"

@@ -77,7 +77,9 @@ def test_detail_template_has_a_product_actions_block():
     assert {"product_actions", "content", "sidebar", "title"} <= blocks
 
 
-def test_sidebar_fragment_is_cached_and_invalidated_by_signals(client, django_assert_num_queries):
+def test_sidebar_fragment_is_cached_and_invalidated_by_signals(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     category = make_category("Mugs")
     product = make_product(category=category)
     url = reverse(DETAIL, kwargs={"slug": product.slug})
@@ -89,14 +91,92 @@ def test_sidebar_fragment_is_cached_and_invalidated_by_signals(client, django_as
     assert ">Mugs</a>" in html
     assert ">Cups</a>" not in html.split("<main>")[0]
 
-    # A save sends post_save: the version changes and the fragment is rebuilt.
+    # A save sends post_save: the version changes (on commit) and the fragment is rebuilt.
     category.refresh_from_db()
     category.name = "Beakers"
-    category.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        category.save()
     sidebar = client.get(url).content.decode().split("<main>")[0]
     assert ">Beakers</a>" in sidebar
 
     # A new product changes the counts, so it invalidates the sidebar too.
-    make_product(category=category)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_product(category=category)
     sidebar = client.get(url).content.decode().split("<main>")[0]
     assert '<span class="count">(2)</span>' in sidebar
+
+
+def test_signed_in_page_is_never_served_to_another_visitor(client, django_user_model):
+    from django.test import Client
+
+    make_product(name="Blue Mug")
+    alice = django_user_model.objects.create_user(
+        username="alice", email="alice@example.com", password="pw-alice-123"
+    )
+    bob = django_user_model.objects.create_user(
+        username="bob", email="bob@example.com", password="pw-bob-1234"
+    )
+    signed_in = Client()
+    signed_in.force_login(alice)
+    page = signed_in.get(reverse(LIST))
+    assert page.status_code == 200
+    assert "Cookie" in page["Vary"]
+    # A template that shows the user (the example's nav does) would put this in the page.
+    alice_marker = f"{alice.pk}:{alice.get_username()}"
+
+    anonymous = client.get(reverse(LIST))
+    assert anonymous.status_code == 200
+    assert "Blue Mug" in anonymous.content.decode()
+    assert "Cookie" in anonymous["Vary"]
+
+    other = Client()
+    other.force_login(bob)
+    # Whatever was cached, bob's request renders for bob, never from the shared page cache.
+    get_product_model()._default_manager.update(name="Renamed")
+    html = other.get(reverse(LIST)).content.decode()
+    assert "Renamed" in html
+    assert alice_marker not in html
+    # And alice's session is not served from the anonymous entry either.
+    assert "Renamed" in signed_in.get(reverse(LIST)).content.decode()
+
+
+def test_page_that_shows_the_user_is_not_cached(client, django_user_model, settings):
+    # A host's base template showing the user's e-mail and a CSRF token (the example's nav).
+    from django.test import Client
+
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {
+                **settings.TEMPLATES[0]["OPTIONS"],
+                "loaders": [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {
+                            "django_shopkit/base.html": (
+                                "{% if user.is_authenticated %}<nav>{{ user.email }}"
+                                "<form>{% csrf_token %}</form></nav>{% endif %}"
+                                "{% block content %}{% endblock %}"
+                            )
+                        },
+                    ),
+                    "django.template.loaders.app_directories.Loader",
+                ],
+            },
+        }
+    ]
+    settings.TEMPLATES[0].pop("APP_DIRS", None)
+    make_product(name="Blue Mug")
+    alice = django_user_model.objects.create_user(
+        username="alice", email="alice@example.com", password="pw-alice-123"
+    )
+    signed_in = Client()
+    signed_in.force_login(alice)
+    html = signed_in.get(reverse(LIST)).content.decode()
+    assert "alice@example.com" in html
+    assert "csrfmiddlewaretoken" in html
+    for _ in range(2):  # the first anonymous response is cached, the second served from it
+        anonymous_html = client.get(reverse(LIST)).content.decode()
+        assert "Blue Mug" in anonymous_html
+        assert "alice@example.com" not in anonymous_html
+        assert "csrfmiddlewaretoken" not in anonymous_html

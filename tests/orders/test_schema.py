@@ -40,7 +40,15 @@ def responses(op):
     return {
         code: response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
         for code, response in op["responses"].items()
-        if "content" in response
+        if "content" in response and code < "400"
+    }
+
+
+def errors(op):
+    return {
+        code: response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        for code, response in op["responses"].items()
+        if code >= "400"
     }
 
 
@@ -84,3 +92,27 @@ def test_orders_endpoints_are_described_accurately(generated):
     assert responses(ops["purchase"]) == {"201": "Order", "200": "Order"}
     assert responses(ops["cart"]) == {"200": "Cart"}
     assert generated["warnings"] == []
+
+
+def test_errors_are_documented_with_their_shape(generated):
+    ops, components = generated["ops"], generated["components"]
+    assert errors(ops["checkout"]) == {
+        "400": "ValidationError",
+        "401": "Error",
+        "403": "Error",
+        "409": "Error",
+        "429": "Error",
+    }
+    assert set(errors(ops["pay"])) == {"400", "401", "402", "403", "404", "409", "429", "503"}
+    assert set(errors(ops["cancel"])) == {"400", "401", "403", "404", "409", "429"}
+    assert set(errors(ops["purchase"])) >= {"400", "404", "409", "429"}
+    assert set(errors(ops["cart"])) == {"401", "403"}  # a read: never throttled, no input
+    assert components["Error"]["required"] == ["detail"]
+    assert components["ValidationError"]["type"] == "object"
+
+
+def test_order_dates_are_nullable(generated):
+    order = generated["components"]["Order"]["properties"]
+    for name in ("paid_at", "fulfilled_at", "cancelled_at"):
+        assert order[name].get("nullable") is True, name
+    assert order["created_at"].get("nullable") is not True

@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from django_shopkit.validators import NoControlCharactersMixin
+
 from .models import User
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(NoControlCharactersMixin, serializers.ModelSerializer):
     """Create an account: e-mail, password typed twice, optional personal details."""
 
     password = serializers.CharField(write_only=True, style={"input_type": "password"})

@@ -80,18 +80,31 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# Persistent connections, re-checked before reuse: a new PostgreSQL connection per request
+# costs more than most requests themselves.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Take SQLite's write lock when a transaction starts: a deferred transaction that must
+    # upgrade while another worker writes fails at once with "database is locked" (a 500),
+    # an immediate one waits up to ``timeout`` seconds. See shopkit's docs/deployment.rst.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": env.int("DJANGO_SQLITE_TIMEOUT", default=20)}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_from_url(url: str) -> dict[str, object]:
-    """Return a ``CACHES`` entry for ``url``, using Django's own Redis backend for redis://."""
+    """Return a ``CACHES`` entry for ``url``; redis:// gets shopkit's fail-safe Redis backend.
+
+    ``FailSafeRedisCache`` is Django's ``RedisCache`` whose errors are logged misses: with Redis
+    down the shop (sidebar fragment, sessions, throttles) keeps serving from the database.
+    """
     if url.startswith("locmem://"):  # django-environ spells it locmemcache://
         url = "locmemcache://" + url.removeprefix("locmem://")
     backend = None
     if url.startswith(("redis://", "rediss://")):
-        backend = "django.core.cache.backends.redis.RedisCache"
+        backend = "django_shopkit.cache_backends.FailSafeRedisCache"
     config: dict[str, object] = environ.Env.cache_url_config(url, backend=backend)
     return config
 
@@ -167,10 +180,21 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        # Basic auth with failed attempts throttled per client (LOGIN_FAILURE_THROTTLE_RATE).
+        "apps.users.authentication.ThrottledBasicAuthentication",
+    ],
+    # Shopkit's JSON parser for every view, the shop's own included: deeply nested bodies are
+    # a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "django_shopkit.parsers.ShopkitJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"register": env.str("REGISTER_THROTTLE_RATE", default="20/hour")},
 }
+# Failed sign-ins (HTTP Basic) allowed per client address before it is refused with 429.
+LOGIN_FAILURE_THROTTLE_RATE = env.str("LOGIN_FAILURE_THROTTLE_RATE", default="10/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "django-shopkit example shop API",
     "DESCRIPTION": "Catalog, cart, checkout and orders of the django-shopkit example project.",
@@ -180,6 +204,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its 4xx responses and their body (shopkit's hook).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "django_shopkit.openapi.add_error_responses",
+    ],
 }
 CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"

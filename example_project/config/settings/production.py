@@ -5,7 +5,7 @@ a trial, ``DATABASE_URL`` and ``CACHE_URL``. See docs/example-project.rst.
 """
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES, env, mail_settings
+from .base import STORAGES, env, mail_settings
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -24,8 +24,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Persistent connections: one per worker thread, re-checked before reuse.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 
 STORAGES = {
     **STORAGES,

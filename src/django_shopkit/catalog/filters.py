@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 import django_filters
@@ -21,6 +22,8 @@ _MAX_ID = 2**63 - 1  # the largest value of a bigint primary key
 #: Most distinct tag slugs one ``?tags=`` may name; more would approach the database's limit
 #: on query parameters, and no storefront needs them.
 MAX_TAG_SLUGS = 50
+#: Bound of the price filters: past any price column, and a 400 instead of a database error.
+PRICE_FILTER_BOUND = Decimal("1e15")
 
 
 class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -31,11 +34,19 @@ class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
     subclass in your ViewSet's ``filterset_class``.
     """
 
+    # Bounded, and rounded to the price column's places in the direction that keeps the
+    # same products: 1e-999999 is 0.00 (or 0.01 as a minimum), not a numeric overflow.
     min_price = django_filters.NumberFilter(
-        field_name="price", lookup_expr="gte", label=_("Minimum price")
+        method="filter_min_price",
+        label=_("Minimum price"),
+        min_value=-PRICE_FILTER_BOUND,
+        max_value=PRICE_FILTER_BOUND,
     )
     max_price = django_filters.NumberFilter(
-        field_name="price", lookup_expr="lte", label=_("Maximum price")
+        method="filter_max_price",
+        label=_("Maximum price"),
+        min_value=-PRICE_FILTER_BOUND,
+        max_value=PRICE_FILTER_BOUND,
     )
     category = django_filters.CharFilter(method="filter_category", label=_("Category id or slug"))
     tags = django_filters.CharFilter(method="filter_tags", label=_("Tag slugs"))
@@ -52,6 +63,24 @@ class ProductFilter(django_filters.FilterSet):  # type: ignore[misc]
         if queryset is None and len(args) < 2:
             kwargs["queryset"] = get_product_model()._default_manager.all()
         super().__init__(*args, **kwargs)
+
+    def _price_places(self, queryset: models.QuerySet[Any]) -> Decimal:
+        places = queryset.model._meta.get_field("price").decimal_places
+        return Decimal(1).scaleb(-(places or 0))
+
+    def filter_min_price(
+        self, queryset: models.QuerySet[Any], name: str, value: Decimal
+    ) -> models.QuerySet[Any]:
+        """Keep products priced at ``value`` or more."""
+        bound = value.quantize(self._price_places(queryset), rounding=ROUND_CEILING)
+        return queryset.filter(price__gte=bound)
+
+    def filter_max_price(
+        self, queryset: models.QuerySet[Any], name: str, value: Decimal
+    ) -> models.QuerySet[Any]:
+        """Keep products priced at ``value`` or less."""
+        bound = value.quantize(self._price_places(queryset), rounding=ROUND_FLOOR)
+        return queryset.filter(price__lte=bound)
 
     def filter_category(
         self, queryset: models.QuerySet[Any], name: str, value: str

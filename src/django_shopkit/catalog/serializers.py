@@ -17,12 +17,14 @@ from rest_framework import serializers
 
 from django_shopkit.catalog.abstract_models import AbstractProduct
 from django_shopkit.catalog.pricing import discount_price
+from django_shopkit.catalog.services import OutOfStock, get_catalog_service
 from django_shopkit.loading import (
     get_category_model,
     get_product_model,
     get_review_model,
     get_tag_model,
 )
+from django_shopkit.validators import NoControlCharactersMixin, has_control_characters
 
 __all__ = [
     "CategorySerializer",
@@ -121,16 +123,38 @@ class _TagSlugField(serializers.SlugRelatedField[Any]):
     def get_queryset(self) -> models.QuerySet[Any]:
         return get_tag_model()._default_manager.all()
 
+    def to_internal_value(self, data: Any) -> Any:
+        # Checked before the lookup: PostgreSQL refuses NUL in a query parameter.
+        if isinstance(data, str) and has_control_characters(data):
+            raise serializers.ValidationError(
+                _("Control characters (such as NUL) are not allowed.")
+            )
+        return super().to_internal_value(data)
 
-class ProductWriteSerializer(serializers.ModelSerializer[Any]):
+
+class ProductWriteSerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):
     """Create and update a product; responses use :class:`ProductSerializer`.
 
-    Cross-field rules read the instance's current value for any field a PATCH leaves out.
-    Set ``high_value_price`` and ``high_value_max_stock`` on a subclass to cap the stock of
-    expensive products.
+    An update writes only the columns the request names (``save(update_fields=...)``), never
+    a ``stock``, ``average_rating`` or ``review_count`` read before: checkouts and reviews
+    committed meanwhile stay counted. Stock changes go through the catalog service:
+    ``stock_delta`` adds or removes units with a conditional UPDATE (the safe way), ``stock``
+    sets a counted figure (a recount). Cross-field rules read the instance's current value for
+    any field a PATCH leaves out. Set ``high_value_price`` and ``high_value_max_stock`` on a
+    subclass to cap the stock of expensive products.
     """
 
     tags = _TagSlugField(many=True, required=False, slug_field="slug")
+    stock_delta = serializers.IntegerField(
+        write_only=True,
+        required=False,
+        min_value=-(2**31 - 1),
+        max_value=2**31 - 1,
+        help_text=_(
+            "Units to add (or, negative, remove) on update; applied to the current stock, so "
+            "units sold meanwhile still count."
+        ),
+    )
 
     #: Above this price, ``high_value_max_stock`` applies; ``None`` disables the rule.
     high_value_price: Decimal | None = None
@@ -148,6 +172,7 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
             "tags",
             "is_active",
             "is_featured",
+            "stock_delta",
         ]
         # ``price`` and ``stock`` are built from the model fields, so their digits and bounds
         # are the database column's (a number past them is a 400, not a database error).
@@ -180,8 +205,15 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
             raise serializers.ValidationError(
                 {"is_featured": _("An inactive product cannot be featured.")}
             )
+        if "stock_delta" in attrs and self.instance is None:
+            raise serializers.ValidationError(
+                {"stock_delta": _("Set the initial stock with “stock”.")}
+            )
+        if "stock_delta" in attrs and "stock" in attrs:
+            raise serializers.ValidationError(_("Send either “stock” or “stock_delta”, not both."))
         if self.high_value_price is not None and self.high_value_max_stock is not None:
             price, stock = self._current(attrs, "price"), self._current(attrs, "stock")
+            stock += attrs.get("stock_delta", 0)
             if price > self.high_value_price and stock > self.high_value_max_stock:
                 raise serializers.ValidationError(
                     _("A product priced above %(price)s may have at most %(stock)d in stock.")
@@ -195,16 +227,58 @@ class ProductWriteSerializer(serializers.ModelSerializer[Any]):
             return super().create(validated_data)
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        """Save the changes and the tags in one transaction."""
+        """Save the changed columns, the tags and any stock change in one transaction.
+
+        Only the validated fields are written (``update_fields``), plus ``updated_at``; a
+        stock change goes through :meth:`update_stock`. Override to write more columns.
+        """
+        stock = validated_data.pop("stock", None)
+        delta = validated_data.pop("stock_delta", None)
+        concrete = {field.name for field in instance._meta.concrete_fields}
+        relations = {field.name for field in instance._meta.many_to_many}
+        many_to_many = {name: validated_data.pop(name) for name in relations & set(validated_data)}
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        # Only columns: a subclass's extra (non-model) field is set as an attribute, as DRF does.
+        columns = [name for name in validated_data if name in concrete]
         with transaction.atomic():
-            return super().update(instance, validated_data)
+            if columns:
+                # update_fields: the stock and rating this instance was read with are stale
+                # the moment a checkout or review commits; writing them back would undo it.
+                instance.save(update_fields=[*columns, "updated_at"])
+            for name, value in many_to_many.items():
+                getattr(instance, name).set(value)
+            if stock is not None or delta:
+                self.update_stock(instance, stock, delta)
+        return instance
+
+    def update_stock(self, instance: Any, stock: int | None, delta: int | None) -> None:
+        """Apply a recount (``stock``) or a change by ``delta`` through the catalog service.
+
+        Sets ``instance.stock`` to the stored figure; a delta that would take the stock below
+        zero is a 400.
+        """
+        service = get_catalog_service()
+        if stock is not None:
+            service.set_stock(instance.pk, stock)
+            instance.stock = stock
+            return
+        try:
+            instance.stock = service.adjust_stock(instance.pk, delta or 0)
+        except OutOfStock as exc:
+            raise serializers.ValidationError(
+                {
+                    "stock_delta": _("Only %(available)d in stock; cannot remove %(requested)d.")
+                    % {"available": exc.available, "requested": exc.requested}
+                }
+            ) from None
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         """Return the saved product as :class:`ProductSerializer` shows it."""
         return ProductSerializer(instance, context=self.context).to_representation(instance)
 
 
-class CategorySerializer(serializers.ModelSerializer[Any]):
+class CategorySerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):
     """A category with its number of active products (``product_count``)."""
 
     product_count = serializers.IntegerField(read_only=True, default=0)
@@ -235,7 +309,7 @@ class PopularCategorySerializer(serializers.Serializer[Any]):
     product_count = serializers.IntegerField()
 
 
-class TagSerializer(serializers.ModelSerializer[Any]):
+class TagSerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):
     """A tag."""
 
     class Meta:
@@ -244,7 +318,7 @@ class TagSerializer(serializers.ModelSerializer[Any]):
         read_only_fields = ["slug"]
 
 
-class ReviewSerializer(serializers.ModelSerializer[Any]):
+class ReviewSerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):
     """A review; the product and the user come from the URL and the request."""
 
     user_name = serializers.CharField(source="user.get_username", read_only=True)

@@ -60,8 +60,8 @@ class CatalogService:
         self._stock_changed()
 
     def _stock_changed(self) -> None:
-        # Inside reserve_many/release_many the cache is invalidated once, after the loop: each
-        # invalidation is two writes to the shared cache (now and on commit), per line.
+        # Inside reserve_many/release_many the cache is invalidated once, after the loop: one
+        # on-commit callback per batch, not one per line.
         if not getattr(self, "_batching", False):
             invalidate_products()
 
@@ -74,13 +74,15 @@ class CatalogService:
             self._batching = False
         invalidate_products()  # not reached when a line failed: the batch rolled back
 
-    def reserve_many(self, quantities: Mapping[int, int]) -> None:
+    def reserve_many(self, quantities: Mapping[int, int], *, savepoint: bool = True) -> None:
         """Reserve stock for several products at once: all of them, or none.
 
         Rows are updated in primary-key order, so two carts holding the same products in
-        opposite orders lock them in the same order and cannot deadlock.
+        opposite orders lock them in the same order and cannot deadlock. ``savepoint=False``
+        is for callers whose transaction fails as a whole on OutOfStock (it saves two
+        statements); the caller must not carry on in that transaction after the error.
         """
-        with transaction.atomic(), self._batch():
+        with transaction.atomic(savepoint=savepoint), self._batch():
             for product_id in sorted(quantities):
                 self.reserve_stock(product_id, quantities[product_id])
 
@@ -91,6 +93,39 @@ class CatalogService:
         get_product_model()._default_manager.filter(pk=product_id).update(
             stock=F("stock") + quantity
         )
+        self._stock_changed()
+
+    def adjust_stock(self, product_id: int, delta: int) -> int:
+        """Add ``delta`` units (negative: remove) to a product's stock; return the new stock.
+
+        The owner's deliberate change: one conditional UPDATE (``stock + delta >= 0``) of the
+        ``stock`` column alone, so units sold meanwhile still count. Raises OutOfStock when
+        removing more units than are left, ``ValueError`` for a missing product.
+        """
+        product_model = get_product_model()
+        manager = product_model._default_manager
+        with transaction.atomic():
+            updated = manager.filter(pk=product_id, stock__gte=max(0, -delta)).update(
+                stock=F("stock") + delta
+            )
+            stock = manager.filter(pk=product_id).values_list("stock", flat=True).first()
+        if stock is None:
+            raise ValueError(f"product {product_id} does not exist")
+        if not updated:
+            raise OutOfStock(product_id, -delta, stock)
+        if delta:
+            self._stock_changed()
+        return int(stock)
+
+    def set_stock(self, product_id: int, stock: int) -> None:
+        """Set a product's stock to a counted figure (a recount), writing that column alone.
+
+        Sales committed before this UPDATE are overridden by the figure: prefer
+        :meth:`adjust_stock` unless the figure comes from counting the shelf.
+        """
+        if stock < 0:
+            raise ValueError("stock cannot be negative")
+        get_product_model()._default_manager.filter(pk=product_id).update(stock=stock)
         self._stock_changed()
 
     def release_many(self, quantities: Mapping[int, int]) -> None:
@@ -106,8 +141,9 @@ class CatalogService:
     def refresh_ratings(self, product_ids: Iterable[int] | None = None) -> int:
         """Store the current review average and count of products (default: all), one UPDATE.
 
-        Both figures come from subqueries evaluated by the database inside the UPDATE, so two
-        reviews saved at once cannot leave a stale figure behind. Returns the rows updated.
+        Both figures come from subqueries evaluated by the database inside the UPDATE, which
+        writes these two columns only, after taking the products' row locks, so two reviews
+        saved at once cannot leave a stale figure behind. Returns the rows updated.
         """
         reviews = (
             get_review_model()
@@ -118,14 +154,20 @@ class CatalogService:
         average = reviews.annotate(value=Round(Avg("rating"), 2)).values("value")
         count = reviews.annotate(value=Count("pk")).values("value")
         products = get_product_model()._default_manager.all()
-        if product_ids is not None:
-            products = products.filter(pk__in=list(product_ids))
-        updated = products.update(
-            average_rating=Subquery(
-                average, output_field=DecimalField(max_digits=3, decimal_places=2)
-            ),
-            review_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
-        )
+        with transaction.atomic():
+            if product_ids is not None:
+                products = products.filter(pk__in=list(product_ids))
+                # Lock first, then UPDATE in a new statement: under READ COMMITTED the
+                # subqueries of an UPDATE that waited for the row read the snapshot taken
+                # before the wait, and would miss a review committed meanwhile (two reviews
+                # at once would leave review_count 1). After the lock, they see it.
+                list(products.select_for_update().order_by("pk").values_list("pk", flat=True))
+            updated = products.update(
+                average_rating=Subquery(
+                    average, output_field=DecimalField(max_digits=3, decimal_places=2)
+                ),
+                review_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+            )
         invalidate_products()
         return updated
 

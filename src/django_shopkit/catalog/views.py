@@ -8,7 +8,7 @@ customise them by subclassing and overriding a hook (``get_queryset``, ``perform
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -20,10 +20,15 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import (
+    IsAuthenticated,
+    IsAuthenticatedOrReadOnly,
+)
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
 from django_shopkit.catalog.abstract_models import REVIEW_EXISTS_MESSAGE
 from django_shopkit.catalog.cache import (
@@ -55,6 +60,8 @@ from django_shopkit.loading import (
     get_tag_model,
 )
 from django_shopkit.pagination import PaginationFromSetting, ShopkitPagination
+from django_shopkit.parsers import PARSER_CLASSES
+from django_shopkit.throttling import PRODUCT_WRITE, REVIEW, THROTTLE_CLASSES
 
 __all__ = ["CategoryViewSet", "ProductViewSet", "TagViewSet"]
 
@@ -80,6 +87,10 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     permission_classes = [IsOwnerOrReadOnly]
     #: ``SHOPKIT_PRODUCT_PAGINATION_CLASS`` unless a subclass sets a class of its own.
     pagination_class = PaginationFromSetting("SHOPKIT_PRODUCT_PAGINATION_CLASS")
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = PRODUCT_WRITE
+    shopkit_throttle_scopes = {"reviews": REVIEW}
     filter_backends = [ProductFilterBackend, SearchFilter, ProductOrderingFilter]
     filterset_class = ProductFilter
     search_fields = ["name", "description"]
@@ -282,6 +293,10 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
 
 class _StaffWriteMixin:
     """Turn database refusals of staff writes into 400s instead of 500s."""
+
+    parser_classes: Sequence[type[BaseParser]] = PARSER_CLASSES
+    throttle_classes: Sequence[type[BaseThrottle]] = THROTTLE_CLASSES
+    shopkit_throttle_scope = PRODUCT_WRITE
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         """Save; a unique name taken by a concurrent request is a 400."""

@@ -50,9 +50,10 @@ def check_payment_gateway(
         return []  # shopkit.E005 reports a path that does not import
     if not (isinstance(gateway, type) and issubclass(gateway, DummyGateway)):
         return []
+    path = getattr(django_settings, "SHOPKIT_PAYMENT_GATEWAY", "")
     return [
         checks.Error(
-            f"SHOPKIT_PAYMENT_GATEWAY is {django_settings.SHOPKIT_PAYMENT_GATEWAY}, the "
+            f"SHOPKIT_PAYMENT_GATEWAY is {path}, the "
             "development gateway: any test token pays, so unpaid orders would be marked paid.",
             hint=(
                 "Set SHOPKIT_PAYMENT_GATEWAY to a real provider's gateway: a subclass of "

@@ -16,7 +16,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from django_shopkit.conf import settings
-from django_shopkit.loading import get_order_item_model
 
 __all__ = ["get_from_email", "send_order_confirmation"]
 
@@ -36,7 +35,8 @@ def send_order_confirmation(order: Any) -> int:
     """
     if not order.email:
         return 0
-    items = list(get_order_item_model()._default_manager.filter(order=order))
+    # Through the relation, so items the order service already read are not read again.
+    items = list(order.items.all())
     context = {"order": order, "items": items}
     raw_subject = render_to_string(f"{TEMPLATE_PREFIX}order_confirmation_subject.txt", context)
     # A header cannot span lines; templates usually end with a newline.

@@ -17,10 +17,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from django_shopkit.loading import get_product_model
+from django_shopkit.openapi import ERROR_RESPONSES
 from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, extend_schema
 from django_shopkit.orders.serializers import OrderSerializer, PurchaseSerializer
 from django_shopkit.orders.services import get_order_service
 from django_shopkit.orders.views import OrderErrorsMixin, get_idempotency_key
+from django_shopkit.parsers import PARSER_CLASSES
+from django_shopkit.throttling import CHECKOUT, THROTTLE_CLASSES
 
 __all__ = ["PurchaseView"]
 
@@ -30,6 +33,9 @@ class PurchaseView(OrderErrorsMixin, GenericAPIView[Any]):
 
     permission_classes = [IsAuthenticated]
     serializer_class = PurchaseSerializer
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = CHECKOUT
 
     def get_queryset(self) -> QuerySet[Any]:
         """Return the products that can be bought; override this to withhold more."""
@@ -40,7 +46,7 @@ class PurchaseView(OrderErrorsMixin, GenericAPIView[Any]):
     @extend_schema(
         request=PurchaseSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: OrderSerializer, 200: OrderSerializer},
+        responses={201: OrderSerializer, 200: OrderSerializer, 409: ERROR_RESPONSES.get(409)},
     )
     def post(self, request: Request, pk: str) -> Response:
         """Buy ``quantity`` units of this product now; honours ``Idempotency-Key``.

@@ -187,9 +187,9 @@ class OrderSerializer(serializers.Serializer[Any]):
     amount_refunded = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     amount_outstanding = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
-    paid_at = serializers.DateTimeField(read_only=True)
-    fulfilled_at = serializers.DateTimeField(read_only=True)
-    cancelled_at = serializers.DateTimeField(read_only=True)
+    paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    fulfilled_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    cancelled_at = serializers.DateTimeField(read_only=True, allow_null=True)
     items = OrderItemSerializer(many=True, read_only=True)
     payments = PaymentSerializer(many=True, read_only=True)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# ``checkout()``'s cart: whichever the user has when the lock is taken.
+_USER_CART = object()
 
 #: The length of the orders' ``idempotency_key`` column.
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
@@ -83,20 +87,30 @@ class OrderService(OrderPayments):
         cart emptied through the cart service (``lines()``, ``clear()``), so a host's
         override of either applies.
         """
-        idempotency_key = self.clean_idempotency_key(idempotency_key)
+        return self._place(user, cart, self.clean_idempotency_key(idempotency_key))
+
+    def checkout(self, user: Any, idempotency_key: str | None = None) -> tuple[Any, bool]:
+        """Turn the user's cart into an order; return it and whether it was created now.
+
+        As :meth:`place_order`, for the cart the user has when the transaction takes its
+        lock: the cart is read once, locked, and the key looked up once, under that lock.
+        """
+        return self._place(user, _USER_CART, self.clean_idempotency_key(idempotency_key))
+
+    def _place(self, user: Any, cart: Any, idempotency_key: str | None) -> tuple[Any, bool]:
         cart_service = get_cart_service()
 
         def checkout() -> tuple[Any, bool]:
-            if cart is None:
-                raise EmptyCart()
             # Serialises concurrent checkouts of one cart: the second one waits here, then
             # finds the first one's order (same key) or an empty cart.
             locked = cart_service.get_cart(user, create=False, lock=True)
             if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
                 return existing, False
-            if locked is None or locked.pk != cart.pk:
-                # The cart was deleted since the caller read it (or is not the user's): there
-                # is nothing of it to check out.
+            if locked is None or (
+                cart is not _USER_CART and (cart is None or locked.pk != cart.pk)
+            ):
+                # No cart, or the cart was deleted since the caller read it (or is not the
+                # user's): there is nothing of it to check out.
                 raise EmptyCart()
             items = list(cart_service.lines(locked))
             if not items:
@@ -107,7 +121,8 @@ class OrderService(OrderPayments):
             cart_service.clear(locked)
             return order, True
 
-        return self.create_once(user, idempotency_key, checkout)
+        # The key is looked up under the cart's lock, not before it as well.
+        return self.create_once(user, idempotency_key, checkout, look_up_first=False)
 
     def purchase(
         self,
@@ -143,14 +158,21 @@ class OrderService(OrderPayments):
         user: Any,
         idempotency_key: str | None,
         create: Callable[[], tuple[Any, bool]],
+        *,
+        look_up_first: bool = True,
     ) -> tuple[Any, bool]:
         """Return the order ``idempotency_key`` made before and False, else ``create()``'s.
 
         ``create`` runs in a transaction and returns the order and whether it made it. The
         key must be cleaned already (:meth:`clean_idempotency_key`); without one, ``create``
-        always runs.
+        always runs. ``look_up_first=False`` skips the lookup before the transaction, for a
+        ``create`` that looks the key up itself.
         """
-        if idempotency_key and (existing := self.find_by_key(user, idempotency_key)):
+        if (
+            look_up_first
+            and idempotency_key
+            and (existing := self.find_by_key(user, idempotency_key))
+        ):
             return existing, False
         try:
             with transaction.atomic():
@@ -207,7 +229,8 @@ class OrderService(OrderPayments):
             quantities[line.product.pk] = quantities.get(line.product.pk, 0) + line.quantity
             names[line.product.pk] = line.product.name
         try:
-            get_catalog_service().reserve_many(quantities)
+            # No savepoint of its own: a shortage fails the whole order transaction anyway.
+            get_catalog_service().reserve_many(quantities, savepoint=False)
         except OutOfStock as exc:
             raise InsufficientStock(
                 exc.product_id, exc.requested, exc.available, names.get(exc.product_id, "")
@@ -249,6 +272,9 @@ class OrderService(OrderPayments):
             for line, price in zip(lines, prices, strict=True)
         ]
         item_model._default_manager.bulk_create(items)
+        # Read once, here: the confirmation e-mail (after commit) and the API response both
+        # show the items, and would otherwise read them one time each.
+        prefetch_related_objects([order], "items")
         self.on_commit(self.order_placed, order)
         return order
 

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from django_shopkit.catalog.services import OutOfStock
 from django_shopkit.loading import get_cart_item_model, get_order_model
+from django_shopkit.openapi import ERROR_RESPONSES
 from django_shopkit.orders.exceptions import (
     InvalidTransition,
     OrderError,
@@ -36,7 +37,6 @@ from django_shopkit.orders.serializers import (
     AddToCartSerializer,
     CartItemSerializer,
     CartSerializer,
-    ErrorSerializer,
     OrderSerializer,
     PaymentPendingSerializer,
     PaySerializer,
@@ -49,6 +49,13 @@ from django_shopkit.orders.services import (
     is_valid_idempotency_key,
 )
 from django_shopkit.pagination import ShopkitPagination
+from django_shopkit.parsers import PARSER_CLASSES
+from django_shopkit.throttling import (
+    CART,
+    CHECKOUT,
+    PAYMENT,
+    THROTTLE_CLASSES,
+)
 
 __all__ = [
     "CartItemViewSet",
@@ -133,6 +140,9 @@ class CartView(OrderErrorsMixin, APIView):
     """``GET`` the user's cart with lines and totals; ``DELETE`` empties it."""
 
     permission_classes = [IsAuthenticated]
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = CART
     serializer_class = CartSerializer
 
     @extend_schema(responses=CartSerializer)
@@ -157,6 +167,9 @@ class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
     """``POST cart/items/`` adds (or increments), ``PATCH``/``DELETE cart/items/{id}/``."""
 
     permission_classes = [IsAuthenticated]
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = CART
     serializer_class = CartItemSerializer
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -206,17 +219,19 @@ class CheckoutView(OrderErrorsMixin, APIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSerializer
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = CHECKOUT
 
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: OrderSerializer, 200: OrderSerializer},
+        responses={201: OrderSerializer, 200: OrderSerializer, 409: ERROR_RESPONSES.get(409)},
     )
     def post(self, request: Request) -> Response:
         """Place the order."""
         key = get_idempotency_key(request)
-        cart = get_cart_service().get_cart(request.user, create=False)
-        order, created = get_order_service().place_order(request.user, cart, idempotency_key=key)
+        order, created = get_order_service().checkout(request.user, idempotency_key=key)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.serializer_class(order).data, status=code)
 
@@ -227,6 +242,10 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSerializer
     pagination_class = ShopkitPagination
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = PAYMENT
+    shopkit_throttle_scopes = {"cancel": CHECKOUT}
 
     def get_queryset(self) -> QuerySet[Any]:
         """Return the request user's orders only; another user's order is a 404."""
@@ -277,11 +296,7 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         responses={
             200: OrderSerializer,
             202: PaymentPendingSerializer,
-            400: ErrorSerializer,
-            402: ErrorSerializer,
-            404: ErrorSerializer,
-            409: ErrorSerializer,
-            503: ErrorSerializer,
+            **{code: ERROR_RESPONSES.get(code) for code in (402, 409, 503)},
         },
     )
     @action(detail=True, methods=["post"])
@@ -310,7 +325,7 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
             return Response({"detail": error.detail, "code": exc.code}, status=error.status_code)
         return self._respond(order)
 
-    @extend_schema(request=None, responses=OrderSerializer)
+    @extend_schema(request=None, responses={200: OrderSerializer, 409: ERROR_RESPONSES.get(409)})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         """Cancel a pending order and release its stock."""

@@ -122,6 +122,22 @@ class Command(BaseCommand):
             raise CommandError("--class-name gives two models the same class name.")
         return names
 
+    def _sqlite_lines(self) -> list[str]:
+        # The project's SQLite databases that shopkit.W030 would warn about.
+        if not settings.configured:
+            return []
+        from django_shopkit.db_checks import sqlite_aliases_without_immediate
+
+        lines: list[str] = []
+        for alias in sqlite_aliases_without_immediate():
+            if not lines:
+                lines.append("# SQLite: take the write lock up front (see shopkit.W030).")
+            lines.append(
+                f'DATABASES["{alias}"].setdefault("OPTIONS", {{}})["transaction_mode"] = '
+                '"IMMEDIATE"'
+            )
+        return lines
+
     def _next_steps(self, spec: AppSpec) -> str:
         installed = set(getattr(settings, "INSTALLED_APPS", []) if settings.configured else [])
         missing = [app for app in (*REQUIRED_APPS, spec.module) if app not in installed]
@@ -130,6 +146,7 @@ class Command(BaseCommand):
             settings_lines.append("INSTALLED_APPS += [")
             settings_lines.extend(f'    "{app}",' for app in missing)
             settings_lines.append("]")
+        settings_lines.extend(self._sqlite_lines())
         settings_lines.append(f'SHOPKIT_MODELS_APP = "{spec.label}"')
         settings_lines.extend(
             f'SHOPKIT_{model.setting} = "{spec.label}.{spec.class_name(model)}"'

@@ -1,0 +1,85 @@
+"""Query budgets of the write hot paths, counted as production runs them.
+
+``transaction=True``: each request's ``atomic()`` blocks are real BEGIN/COMMIT (which are not
+queries) instead of the SAVEPOINT/RELEASE pairs they become inside a test transaction; a
+savepoint nested in a real transaction still counts. The client is force-authenticated, so no
+session or user lookup is counted.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.factories import make_product, make_user
+from tests.orders.helpers import fill_cart
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHECKOUT_ONE_LINE_BUDGET = 12
+
+
+def counted(queries):
+    """Return the statements of a capture, without the transaction's own BEGIN and COMMIT."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].split(" ")[0].upper() not in ("BEGIN", "COMMIT")
+    ]
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def checkout_queries(lines, key=None):
+    user = make_user()
+    fill_cart(user, *[(make_product(price="20.00", stock=5), 1) for _ in range(lines)])
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(user).post(reverse("shopkit-checkout"), **headers)
+    assert response.status_code == 201, response.json()
+    assert len(response.json()["items"]) == lines
+    return counted(queries)
+
+
+@pytest.mark.parametrize("key", [None, "order-1"])
+def test_checkout_budget_and_one_more_query_per_line(key):
+    one = checkout_queries(1, key)
+    assert len(one) <= CHECKOUT_ONE_LINE_BUDGET, "\n".join(one)
+    assert len(checkout_queries(2, key)) == len(one) + 1
+    assert len(checkout_queries(4, key)) == len(one) + 3
+
+
+def test_checkout_reads_the_cart_and_the_key_once():
+    queries = checkout_queries(1, key="order-2")
+    from django_shopkit.loading import get_cart_model
+
+    cart_table = f'FROM "{get_cart_model()._meta.db_table}"'
+    assert sum(cart_table in q for q in queries) == 1
+    key_lookups = [
+        q
+        for q in queries
+        if q.startswith("SELECT") and "idempotency_key" in q.partition("WHERE")[2]
+    ]
+    assert len(key_lookups) == 1
+    # The confirmation e-mail (on commit, which runs here) and the response share one read.
+    from django_shopkit.loading import get_order_item_model
+
+    items_table = f'FROM "{get_order_item_model()._meta.db_table}"'
+    assert sum(q.startswith("SELECT") and items_table in q for q in queries) == 1
+
+
+def test_add_to_cart_budget_includes_the_users_first_add():
+    product, other = make_product(stock=5), make_product(stock=5)
+    user = make_user()
+    client = client_for(user)
+    url = reverse("shopkit-cart-item-list")
+    for target, expected_status in ((product, 201), (product, 200), (other, 201)):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, {"product": target.pk}, format="json")
+        assert response.status_code == expected_status
+        assert len(counted(queries)) <= 6, "\n".join(counted(queries))

@@ -11,8 +11,9 @@ globals().update({name: getattr(_base, name) for name in dir(_base) if name.isup
 
 REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
 SPECTACULAR_SETTINGS = {
+    **getattr(_base, "SPECTACULAR_SETTINGS", {}),
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "django_shopkit.openapi.add_error_responses",
-    ]
+    ],
 }

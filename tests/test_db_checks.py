@@ -1,4 +1,4 @@
-"""``shopkit.W030``: SQLite on disk without IMMEDIATE transactions."""
+"""``shopkit.W040``: SQLite on disk without IMMEDIATE transactions."""
 
 from types import SimpleNamespace
 
@@ -11,7 +11,7 @@ from django_shopkit import db_checks
 def w030(databases, monkeypatch):
     # Django warns against overriding DATABASES in tests; the check reads only this setting.
     monkeypatch.setattr(db_checks, "settings", SimpleNamespace(DATABASES=databases))
-    return [m for m in db_checks.check_sqlite_transaction_mode() if m.id == "shopkit.W030"]
+    return [m for m in db_checks.check_sqlite_transaction_mode() if m.id == "shopkit.W040"]
 
 
 def test_the_check_is_registered():

@@ -2,7 +2,7 @@
 
 Ids:
 
-* ``shopkit.W030``: a SQLite database is used without ``"transaction_mode": "IMMEDIATE"``.
+* ``shopkit.W040``: a SQLite database is used without ``"transaction_mode": "IMMEDIATE"``.
 
 With Django's default (deferred) transactions on SQLite, a checkout's transaction starts as a
 reader and must upgrade to a writer at its first UPDATE; when another worker writes meanwhile
@@ -61,7 +61,7 @@ def check_sqlite_transaction_mode(
                     f'DATABASES[{alias!r}] (and a "timeout" of a few seconds), or use '
                     "PostgreSQL."
                 ),
-                id="shopkit.W030",
+                id="shopkit.W040",
             )
         )
     return warnings

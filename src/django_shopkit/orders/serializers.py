@@ -21,7 +21,6 @@ __all__ = [
     "AddToCartSerializer",
     "CartItemSerializer",
     "CartSerializer",
-    "ErrorSerializer",
     "OrderItemSerializer",
     "OrderSerializer",
     "PaySerializer",
@@ -220,13 +219,6 @@ class PaymentPendingSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField(read_only=True)
     code = serializers.ChoiceField(choices=["requires_action", "processing"], read_only=True)
     payment = PaymentSerializer(read_only=True)
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    """An error answer: a message and a stable code."""
-
-    detail = serializers.CharField(read_only=True)
-    code = serializers.CharField(read_only=True, required=False)
 
 
 class WebhookAnswerSerializer(serializers.Serializer[Any]):

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from django_shopkit.orders.payments import WebhookError, get_payment_gateway
 from django_shopkit.orders.schema import WEBHOOK_BODY, extend_schema
-from django_shopkit.orders.serializers import ErrorSerializer, WebhookAnswerSerializer
+from django_shopkit.orders.serializers import WebhookAnswerSerializer
 from django_shopkit.orders.services import get_order_service
 
 __all__ = ["PaymentWebhookView", "RawBodyParser"]
@@ -58,7 +58,7 @@ class PaymentWebhookView(APIView):
 
     @extend_schema(
         request=WEBHOOK_BODY,
-        responses={200: WebhookAnswerSerializer, 400: ErrorSerializer},
+        responses={200: WebhookAnswerSerializer},
         auth=[],
     )
     def post(self, request: Request) -> Response:

@@ -123,7 +123,7 @@ class Command(BaseCommand):
         return names
 
     def _sqlite_lines(self) -> list[str]:
-        # The project's SQLite databases that shopkit.W030 would warn about.
+        # The project's SQLite databases that shopkit.W040 would warn about.
         if not settings.configured:
             return []
         from django_shopkit.db_checks import sqlite_aliases_without_immediate
@@ -131,7 +131,7 @@ class Command(BaseCommand):
         lines: list[str] = []
         for alias in sqlite_aliases_without_immediate():
             if not lines:
-                lines.append("# SQLite: take the write lock up front (see shopkit.W030).")
+                lines.append("# SQLite: take the write lock up front (see shopkit.W040).")
             lines.append(
                 f'DATABASES["{alias}"].setdefault("OPTIONS", {{}})["transaction_mode"] = '
                 '"IMMEDIATE"'

@@ -76,3 +76,19 @@ def test_after_commit_invalidation_error_never_fails_a_committed_order(
         response = api.post(reverse("shopkit-checkout"))
     assert response.status_code == 201
     assert callbacks  # the cache bump ran after commit, and its failure was swallowed
+
+
+def test_storefront_pages_render_with_the_cache_down(dead_redis, client):
+    # A plain RedisCache (not the fail-safe backend): the page cache and the category sidebar
+    # must both fall back to rendering, anonymous and signed in alike.
+    category = make_category("Mugs")
+    product = make_product(price="20.00", stock=5, category=category)
+    list_url = reverse("shopkit_catalog:product-list")
+    detail_url = reverse("shopkit_catalog:product-detail", args=[product.slug])
+    for _ in range(2):  # signed out, then signed in
+        response = client.get(list_url)
+        assert response.status_code == 200
+        assert "Mugs" in response.content.decode()  # the sidebar rendered without its cache
+        assert client.get(detail_url).status_code == 200
+        client.force_login(make_user())
+    assert client.get(reverse("shopkit_orders:cart")).status_code == 200

@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from django_shopkit.catalog.cache import CATEGORIES, get_version
+from django_shopkit.catalog.cache import CATEGORIES, current_version
 from django_shopkit.catalog.querysets import categories_with_product_count
 from django_shopkit.catalog.tree import CategoryTree
 from django_shopkit.conf import settings
@@ -30,7 +30,8 @@ class CategorySidebarMixin:
     children, counts including the subcategories') and ``sidebar_categories`` (the flat
     queryset) are lazy: they run only when the fragment cache misses. ``sidebar_version``
     changes whenever a category or product changes, which is what the ``{% cache %}`` tag
-    varies on.
+    varies on; it is ``None`` when the cache cannot be read, and the tree is then rendered
+    without the cache.
     """
 
     @cached_property
@@ -44,7 +45,7 @@ class CategorySidebarMixin:
         context.update(
             sidebar_tree=self.category_tree,
             sidebar_categories=categories_with_product_count(),
-            sidebar_version=get_version(CATEGORIES),
+            sidebar_version=current_version(CATEGORIES),
             sidebar_timeout=settings.SHOPKIT_SIDEBAR_CACHE_TIMEOUT,
             shopkit_cache_alias=settings.SHOPKIT_CACHE_ALIAS,
             shopkit_currency=settings.SHOPKIT_CURRENCY,

@@ -78,3 +78,29 @@ def test_failed_logins_are_throttled_per_client_before_hashing(shopper, settings
     # ...while another client signs in.
     other = APIClient(REMOTE_ADDR="10.0.0.2")
     assert other.get(reverse("shopkit-cart"), **right).status_code == 200
+
+
+def test_failed_token_requests_are_throttled_per_client_before_hashing(
+    shopper, settings, monkeypatch
+):
+    settings.LOGIN_FAILURE_THROTTLE_RATE = "3/minute"
+    from django.contrib.auth import hashers
+
+    checks = []
+    original = hashers.check_password
+    monkeypatch.setattr(
+        "django.contrib.auth.base_user.check_password",
+        lambda *a, **k: checks.append(1) or original(*a, **k),
+    )
+    url = reverse("users:token")
+    api = APIClient()
+    wrong = {"username": "shopper@example.com", "password": "wrong password"}
+    statuses = [api.post(url, wrong).status_code for _ in range(5)]
+    assert statuses == [400, 400, 400, 429, 429]
+    assert len(checks) == 3  # the throttled attempts cost no password hash
+    right = {"username": "shopper@example.com", "password": PASSWORD}
+    assert api.post(url, right).status_code == 429
+    other = APIClient(REMOTE_ADDR="10.0.0.2")
+    response = other.post(url, right)
+    assert response.status_code == 200
+    assert response.json()["token"]

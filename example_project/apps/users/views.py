@@ -1,8 +1,10 @@
 """Views of the users API."""
 
-from rest_framework import generics, permissions
+from rest_framework import generics, permissions, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
+from .authentication import LoginFailureThrottle
 from .serializers import RegistrationSerializer
 
 
@@ -14,3 +16,22 @@ class RegisterView(generics.CreateAPIView):
     authentication_classes: list = []  # no session, so no CSRF check for API clients
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "register"
+
+
+class ThrottledObtainAuthToken(ObtainAuthToken):
+    """DRF's token endpoint, with failed sign-ins throttled per client like Basic auth.
+
+    Each attempt costs a password hash; after ``LOGIN_FAILURE_THROTTLE_RATE`` failures from one
+    client address, further attempts are refused with 429 before any hashing.
+    """
+
+    def post(self, request, *args, **kwargs):
+        LoginFailureThrottle(request).check()
+        return super().post(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        # A 400 here is a wrong e-mail or password (or a malformed body): count it.
+        response = super().handle_exception(exc)
+        if response.status_code == status.HTTP_400_BAD_REQUEST:
+            LoginFailureThrottle(self.request).failed()
+        return response

@@ -1,6 +1,7 @@
 """URLs of the users API, mounted at ``api/auth/``."""
 
 from django.urls import path
+
 from .views import RegisterView, ThrottledObtainAuthToken
 
 app_name = "users"

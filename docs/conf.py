@@ -79,6 +79,8 @@ intersphinx_timeout = 5
 PUBLIC_NAMES = {
     "HttpRequest": "django.http.HttpRequest",
     "django.http.request.HttpRequest": "django.http.HttpRequest",
+    "HttpResponseBase": "django.http.HttpResponseBase",
+    "django.http.response.HttpResponseBase": "django.http.HttpResponseBase",
     "django.db.models.base.Model": "django.db.models.Model",
     "django.db.models.query.QuerySet": "django.db.models.QuerySet",
     "models.Model": "django.db.models.Model",
@@ -118,21 +120,10 @@ PRIVATE_MODULES = {
 }
 # Referenced by type hints, documented by no project: shown as plain text.
 nitpick_ignore = [
-    ("py:class", "HttpResponseBase"),
-    ("py:class", "django.http.response.HttpResponseBase"),
     ("py:class", "django.urls.resolvers.URLPattern"),
     ("py:class", "django.urls.resolvers.URLResolver"),
     # DRF's viewsets page describes what this mixin does but not the class itself.
     ("py:class", "rest_framework.viewsets.ViewSetMixin"),
-]
-# The abstract models, as the loading helpers' return types name them (imported for type
-# checking only, so autodoc cannot qualify them): plain text.
-nitpick_ignore += [
-    ("py:class", f"Abstract{name}")
-    for name in (
-        *("Category", "Tag", "Product", "Review", "Discount"),
-        *("Cart", "CartItem", "Order", "OrderItem", "Payment"),
-    )
 ]
 
 

@@ -56,6 +56,7 @@ DJANGO = [
     ("django.dispatch.Signal.send_robust", "py:method", "topics/signals/#$", "-"),
     ("django.core.exceptions.MiddlewareNotUsed", "py:exception", "ref/exceptions/#$", "-"),
     ("django.http.HttpRequest", "py:class", "ref/request-response/#$", "-"),
+    ("django.http.HttpResponseBase", "py:class", "ref/request-response/#$", "-"),
     # Named by type hints and bases (docs/conf.py maps defining modules to these names).
     ("django.core.checks.CheckMessage", "py:class", "ref/checks/#$", "-"),
     ("django.core.paginator.Paginator", "py:class", "ref/paginator/#$", "-"),

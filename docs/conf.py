@@ -105,7 +105,6 @@ PROSE_NAMES = {
 TYPE_VARIABLES = {
     "django_shopkit.catalog.managers._M": "django_shopkit.catalog.abstract_models.AbstractProduct",
     "django_shopkit.catalog.cache._T": None,
-    "django_shopkit.catalog.querysets._M": "django_shopkit.catalog.abstract_models.AbstractProduct",
 }
 # Builtins that type hints name and that share a name with documented attributes.
 BUILTINS = {"type"}
@@ -176,7 +175,9 @@ class ResolveBuiltins(SphinxPostTransform):
 
 
 def is_private(cls: type) -> bool:
-    """Return whether ``cls`` is a private class: a leading underscore or a private module."""
+    """Return whether ``cls`` is one of shopkit's private classes (underscore, private module)."""
+    if not cls.__module__.startswith("django_shopkit."):
+        return False  # other projects' bases are shown as they are (collections.abc...)
     parts = (*cls.__module__.split("."), *cls.__qualname__.split("."))
     return cls.__module__ in PRIVATE_MODULES or any(part.startswith("_") for part in parts)
 

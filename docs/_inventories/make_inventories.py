@@ -1,4 +1,4 @@
-"""Write the small offline intersphinx inventories for Django, DRF and Python.
+"""Write the small offline intersphinx inventories for Django, DRF, django-filter and Python.
 
 The docs build must pass with ``-W`` on a machine without internet access, where fetching
 Django's ``objects.inv`` fails (a warning, hence an error). ``docs/conf.py`` lists these files
@@ -56,11 +56,37 @@ DJANGO = [
     ("django.dispatch.Signal.send_robust", "py:method", "topics/signals/#$", "-"),
     ("django.core.exceptions.MiddlewareNotUsed", "py:exception", "ref/exceptions/#$", "-"),
     ("django.http.HttpRequest", "py:class", "ref/request-response/#$", "-"),
+    ("django.http.HttpResponseBase", "py:class", "ref/request-response/#$", "-"),
+    # Named by type hints and bases (docs/conf.py maps defining modules to these names).
+    ("django.core.checks.CheckMessage", "py:class", "ref/checks/#$", "-"),
+    ("django.core.paginator.Paginator", "py:class", "ref/paginator/#$", "-"),
+    ("django.db.models.Manager", "py:class", "topics/db/managers/#$", "-"),
+    ("django.db.models.Prefetch", "py:class", "ref/models/querysets/#$", "-"),
+    # Classes Django documents in prose only: conf.py's PROSE_NAMES resolves them to these.
+    (
+        "field-choices-enum-types",
+        "std:label",
+        "ref/models/fields/#field-choices-enum-types",
+        "Enumeration types",
+    ),
+    (
+        "cache-basic-interface",
+        "std:label",
+        "topics/cache/#cache-basic-interface",
+        "Basic usage",
+    ),
+    ("redis", "std:label", "topics/cache/#redis", "Redis"),
 ]
 
 PYTHON = [
     ("abc.ABC", "py:class", "library/abc.html#$", "-"),
+    ("collections.abc.Callable", "py:class", "library/collections.abc.html#$", "-"),
+    ("collections.abc.Iterable", "py:class", "library/collections.abc.html#$", "-"),
     ("collections.abc.Mapping", "py:class", "library/collections.abc.html#$", "-"),
+    ("collections.abc.Sequence", "py:class", "library/collections.abc.html#$", "-"),
+    ("enum.StrEnum", "py:class", "library/enum.html#$", "-"),
+    ("typing.Any", "py:data", "library/typing.html#$", "-"),
+    ("type", "py:class", "library/functions.html#$", "-"),
     ("datetime.datetime", "py:class", "library/datetime.html#$", "-"),
     ("decimal.Decimal", "py:class", "library/decimal.html#$", "-"),
     ("logging.LogRecord", "py:class", "library/logging.html#$", "-"),
@@ -126,6 +152,68 @@ DRF = [
         "api-guide/exceptions/#validationerror",
         "-",
     ),
+    # Named by the type hints and bases of shopkit's views, serializers and filters.
+    ("rest_framework.request.Request", "py:class", "api-guide/requests/", "-"),
+    ("rest_framework.response.Response", "py:class", "api-guide/responses/", "-"),
+    ("rest_framework.views.APIView", "py:class", "api-guide/views/#class-based-views", "-"),
+    (
+        "rest_framework.serializers.BaseSerializer",
+        "py:class",
+        "api-guide/serializers/#baseserializer",
+        "-",
+    ),
+    (
+        "rest_framework.exceptions.APIException",
+        "py:exception",
+        "api-guide/exceptions/#apiexception",
+        "-",
+    ),
+    (
+        "rest_framework.pagination.CursorPagination",
+        "py:class",
+        "api-guide/pagination/#cursorpagination",
+        "-",
+    ),
+    ("rest_framework.fields.ReadOnlyField", "py:class", "api-guide/fields/#readonlyfield", "-"),
+    (
+        "rest_framework.filters.OrderingFilter",
+        "py:class",
+        "api-guide/filtering/#orderingfilter",
+        "-",
+    ),
+    (
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+        "py:class",
+        "api-guide/permissions/#isauthenticatedorreadonly",
+        "-",
+    ),
+    ("rest_framework.parsers.JSONParser", "py:class", "api-guide/parsers/#jsonparser", "-"),
+    ("rest_framework.parsers.BaseParser", "py:class", "api-guide/parsers/#custom-parsers", "-"),
+    ("rest_framework.fields.Field", "py:class", "api-guide/fields/#custom-fields", "-"),
+    (
+        "rest_framework.throttling.BaseThrottle",
+        "py:class",
+        "api-guide/throttling/#custom-throttles",
+        "-",
+    ),
+    (
+        "rest_framework.throttling.ScopedRateThrottle",
+        "py:class",
+        "api-guide/throttling/#scopedratethrottle",
+        "-",
+    ),
+]
+
+# django-filter documents its classes in prose and its inventory lists none of them: like
+# DRF's, its entries come from this file only.
+DJANGO_FILTER = [
+    ("django_filters.FilterSet", "py:class", "ref/filterset.html", "-"),
+    (
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "py:class",
+        "guide/rest_framework.html",
+        "-",
+    ),
 ]
 
 
@@ -148,4 +236,5 @@ if __name__ == "__main__":
     write(HERE / "django.inv", "Django", "stable", DJANGO)
     write(HERE / "drf.inv", "Django REST framework", "3", DRF)
     write(HERE / "python.inv", "Python", "3", PYTHON)
-    print(f"wrote {HERE / 'django.inv'}, {HERE / 'drf.inv'} and {HERE / 'python.inv'}")
+    write(HERE / "django-filter.inv", "django-filter", "stable", DJANGO_FILTER)
+    print(f"wrote the inventories in {HERE}")

@@ -50,6 +50,7 @@ class ControlCharacterValidator:
         return hash(type(self))
 
 
+#: The validator :class:`NoControlCharactersMixin` adds to every writable text field.
 validate_no_control_characters = ControlCharacterValidator()
 
 

@@ -68,8 +68,8 @@ class DummyGateway(PaymentGateway):
     token              outcome
     =================  =====================================================================
     ``tok_decline``    declined
-    ``tok_timeout``    charged, but the answer is "lost" (raises :class:`GatewayTimeout`)
-    ``tok_error``      raises :class:`GatewayError` before charging
+    ``tok_timeout``    charged, but the answer is "lost" (raises :exc:`.GatewayTimeout`)
+    ``tok_error``      raises :exc:`.GatewayError` before charging
     ``tok_pending``    accepted, settles later (approve it on the provider page)
     ``tok_3ds``        requires action: confirm with the client secret (3-D Secure)
     ``tok_redirect``   requires action: redirect to the local provider page

@@ -39,13 +39,15 @@ RUN_ELSEWHERE = {
 
 #: Host-code blocks no test here applies, by page and first line, with the reason.
 NOT_RUN = {
-    ("payments", "$ curl -X POST https://shop.example.com/api/checkout/ -H \"Authorization: Token ...\""): (
+    (
+        "payments",
+        '$ curl -X POST https://shop.example.com/api/checkout/ -H "Authorization: Token ..."',
+    ): (
         "a session against a deployed shop in Stripe's test mode; tests/orders runs the Stripe"
         " gateway's flows against localstripe"
     ),
     ("payments", "from decimal import Decimal"): (
-        "continues that session's order 42 in a shell; the refund it shows is run by"
-        " tests/orders"
+        "continues that session's order 42 in a shell; the refund it shows is run by tests/orders"
     ),
     ("example-project", "$ python3 dev.py demo"): (
         "creates a virtualenv and installs from the network; the example project's own tests"
@@ -140,7 +142,9 @@ def howto_toctree() -> list[str]:
     """Return the entries of docs/index.rst's "How-to guides" toctree."""
     text = (DOCS / "index.rst").read_text()
     section = text.split(":caption: How-to guides", 1)[1].split(".. toctree::", 1)[0]
-    return [line.strip() for line in section.splitlines() if line.startswith("   ") and line.strip()]
+    return [
+        line.strip() for line in section.splitlines() if line.startswith("   ") and line.strip()
+    ]
 
 
 PAGES = ["installation", "payments", "middleware", "deployment", "throttling", "example-project"]

@@ -46,9 +46,6 @@ NOT_RUN = {
         "a session against a deployed shop in Stripe's test mode; tests/orders runs the Stripe"
         " gateway's flows against localstripe"
     ),
-    ("payments", "from decimal import Decimal"): (
-        "continues that session's order 42 in a shell; the refund it shows is run by tests/orders"
-    ),
     ("example-project", "$ python3 dev.py demo"): (
         "creates a virtualenv and installs from the network; the example project's own tests"
         " run its migrate and seed_demo"
@@ -59,6 +56,12 @@ NOT_RUN = {
         " example_project, not a quick-start site: example_project/tests runs check --deploy"
         " under production settings and gunicorn on PostgreSQL and Redis"
     ),
+}
+
+#: Fragments that continue a session (an ``order`` in the shell): the named test gives them
+#: their context and runs them as written.
+RUN_IN_CONTEXT = {
+    ("payments", "from decimal import Decimal"): "test_payments_refund_in_the_shell",
 }
 
 #: Run in the built project; the last line it prints is JSON.
@@ -81,8 +84,15 @@ def first_line(block: Block) -> str:
 
 
 def runnable(page: str) -> list[Block]:
-    """Return the page's host-code blocks that are not in ``NOT_RUN``."""
-    return [b for b in host_blocks(page) if (page, first_line(b)) not in NOT_RUN]
+    """Return the page's host-code blocks applied as they stand, in order."""
+    apart = NOT_RUN.keys() | RUN_IN_CONTEXT.keys()
+    return [b for b in host_blocks(page) if (page, first_line(b)) not in apart]
+
+
+def in_context(page: str, line: str) -> Block:
+    """Return the block of ``RUN_IN_CONTEXT`` that starts with ``line``."""
+    (block,) = [b for b in host_blocks(page) if first_line(b) == line]
+    return block
 
 
 def apply_page(site: QuickStart, page: str) -> None:
@@ -153,8 +163,10 @@ PAGES = ["installation", "payments", "middleware", "deployment", "throttling", "
 def test_every_howto_guide_is_run():
     entries = howto_toctree()
     assert set(entries) == set(RUN_ELSEWHERE) | set(PAGES), entries
-    for page, line in NOT_RUN:
-        assert line in {first_line(b) for b in host_blocks(page)}, f"stale NOT_RUN: {page} {line}"
+    for page, line in NOT_RUN.keys() | RUN_IN_CONTEXT.keys():
+        assert line in {first_line(b) for b in host_blocks(page)}, f"stale entry: {page} {line}"
+    for test_name in RUN_IN_CONTEXT.values():
+        assert callable(globals().get(test_name)), test_name
     for page in PAGES:
         for block in runnable(page):
             if block.language != "console":
@@ -205,7 +217,7 @@ print(json.dumps({
     assert result["nested"] == [400, {"detail": "JSON parse error - nested deeper than 64 levels."}]
 
 
-def test_deployment_postgres_block_is_the_settings_it_shows(quick_start_site, tmp_path):
+def test_deployment_postgres_block_is_the_settings_it_shows():
     # The CONN_* block is written for PostgreSQL but is plain settings: applied above to the
     # quick start's SQLite; here only its lines are evaluated against a PostgreSQL entry,
     # without connecting (this test needs no server).
@@ -436,3 +448,30 @@ print(json.dumps([
 
     assert issubclass(module.Product, AbstractProduct)
     assert module.Product._meta.get_field("sku").max_length == 32
+
+
+def test_payments_refund_in_the_shell(quick_start_site, tmp_path):
+    # The page's refund continues its Stripe session: here the order is the quick start's
+    # hammer bought twice (19.00) and paid with the development gateway, whose ledger lives in
+    # the process, so the purchase and the block run in one shell.
+    site = quick_start_site.copy_to(tmp_path)
+    block = in_context("payments", "from decimal import Decimal")
+    setup = """
+from django.contrib.auth import get_user_model
+from django_shopkit.loading import get_order_model
+from shop.models import Product
+buyer = Client()
+buyer.force_login(get_user_model().objects.get(username="admin"))
+hammer = Product.objects.get(name="Hammer")
+buyer.post("/api/cart/items/", {"product": hammer.pk, "quantity": 2})
+placed = buyer.post("/api/checkout/").json()
+assert buyer.post(f"/api/orders/{placed['id']}/pay/", {"token": "tok_ok"}).status_code == 200
+order = get_order_model().objects.get(pk=placed["id"])
+"""
+    report = """
+shown = str(order.amount_refunded)  # what the block's last line shows, without a reload
+order.refresh_from_db()
+print(json.dumps([str(refund.amount), shown, str(order.amount_refunded), order.status]))
+"""
+    result = django_shell(site, setup + block.text + report)
+    assert result == ["15.00", "15.00", "15.00", "paid"]

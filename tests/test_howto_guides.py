@@ -4,9 +4,10 @@ docs/howto/ is run by tests/test_howto_blocks.py and extending-catalog by
 tests/test_docs_examples.py; this module runs the other guides of docs/index.rst's "How-to
 guides" toctree. Each test copies the quick-start site (the ``quick_start_site`` fixture),
 applies every host-code block of its page in order (see :mod:`tests.docs_site`), and asserts
-what the page promises. A block that cannot run here is listed in ``NOT_RUN`` with the reason;
-``test_every_howto_guide_is_run`` fails when a guide or a host-code block is neither run nor
-listed.
+what the page promises. A fragment that continues a session is run, as written, by the test
+``RUN_IN_CONTEXT`` names; a block that cannot run here is listed in ``NOT_RUN`` with the
+reason. ``test_every_howto_guide_is_run`` fails when a guide of the toctree is run by no
+module, and a new host-code block fails its page's test until it runs (or is listed).
 """
 
 import json
@@ -51,7 +52,7 @@ NOT_RUN = {
         " run its migrate and seed_demo"
     ),
     ("example-project", "$ python3 -m venv .venv"): "the same by hand: a virtualenv, pip -e",
-    ("example-project", "$ cd example_project"): (
+    ("example-project", "$ cd example_project"): (  # two blocks: the run and the tests
         "the production-like run and the example's tests run in the repository's"
         " example_project, not a quick-start site: example_project/tests runs check --deploy"
         " under production settings and gunicorn on PostgreSQL and Redis"

@@ -49,7 +49,9 @@ class OrderTransitions:
 
     def _sync(self, stale: Any, fresh: Any) -> Any:
         """Copy the locked row's state onto the caller's instance and return it."""
-        for field in ("status", "paid_at", "fulfilled_at", "cancelled_at", "updated_at"):
+        # The amounts too: a refund or a payment changes them, and the caller reads them next.
+        fields = ("status", "paid_at", "fulfilled_at", "cancelled_at", "updated_at")
+        for field in (*fields, "amount_paid", "amount_refunded"):
             setattr(stale, field, getattr(fresh, field))
         return stale
 

@@ -65,7 +65,7 @@ class CountingPaginator(Paginator):  # type: ignore[type-arg]
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return Page(self.rows(self.object_list, bottom, top), valid, self)
+        return self._get_page(self.rows(self.object_list, bottom, top), valid, self)
 
 
 class ShopkitPagination(PageNumberPagination):

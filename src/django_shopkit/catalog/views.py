@@ -202,8 +202,8 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         the product table alone) and joins the category and discount to those rows only, as
         the database would otherwise join every row before ``OFFSET`` (the whole table, on a
         deep page) and sort them all. The rows, their order and the prefetches are
-        ``queryset``'s. Override this to cut pages another way (``queryset[bottom:top]`` is
-        Django's own cut).
+        ``queryset``'s. Override this to return ``queryset[bottom:top]`` if your
+        ``get_queryset()`` uses ``distinct()`` or ``union()``.
         """
         if not connections[queryset.db].features.allow_sliced_subqueries_with_in:
             return queryset[bottom:top]  # MySQL: no LIMIT in an IN subquery

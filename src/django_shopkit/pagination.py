@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import cached_property, partial
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
@@ -29,43 +29,18 @@ __all__ = [
 
 
 class CountingPaginator(Paginator):  # type: ignore[type-arg]
-    """Django's paginator, counting and cutting the rows with functions given by the view.
-
-    ``counter(object_list)`` returns the number of rows; ``rows(object_list, bottom, top)``,
-    when given, returns the rows from ``bottom`` to ``top`` (``object_list[bottom:top]``
-    otherwise).
-    """
+    """Django's paginator, counting the rows with a function given by the view."""
 
     def __init__(
-        self,
-        object_list: Sequence[Any],
-        per_page: int,
-        *,
-        counter: Callable[[Any], int] | None = None,
-        rows: Callable[[Any, int, int], Any] | None = None,
+        self, object_list: Sequence[Any], per_page: int, *, counter: Callable[[Any], int]
     ) -> None:
         super().__init__(object_list, per_page)
         self.counter = counter
-        self.rows = rows
 
     @cached_property
     def count(self) -> int:
         """Return the number of rows, as the view's counter says (it may cache it)."""
-        if self.counter is None:
-            return super().count
         return self.counter(self.object_list)
-
-    def page(self, number: int | str) -> Page:  # type: ignore[type-arg]
-        """Return the page ``number``, its rows cut by the view's ``rows`` if it gave one."""
-        if self.rows is None:
-            return super().page(number)
-        # Django's bounds (orphans included); only the cut is the view's.
-        valid = self.validate_number(number)
-        bottom = (valid - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        return self._get_page(self.rows(self.object_list, bottom, top), valid, self)
 
 
 class ShopkitPagination(PageNumberPagination):
@@ -73,9 +48,7 @@ class ShopkitPagination(PageNumberPagination):
 
     A page number past the last page, or not a number, is a 404 with DRF's message. A view
     with a ``count_rows(queryset)`` method counts through it (the product list caches its
-    count per catalog version there); any other view counts with ``queryset.count()``. A view
-    with a ``page_rows(queryset, bottom, top)`` method cuts the page through it (the product
-    list reads the page's ids first there); any other view slices the queryset.
+    count per catalog version there); any other view counts with ``queryset.count()``.
     """
 
     page_size_query_param = "page_size"
@@ -97,14 +70,11 @@ class ShopkitPagination(PageNumberPagination):
         request: Request,
         view: APIView | None = None,
     ) -> list[Any] | None:
-        """Return the requested page's rows; count and cut through the view if it offers to."""
+        """Return the requested page's rows; the count comes from the view if it offers one."""
         counter = getattr(view, "count_rows", None)
-        rows = getattr(view, "page_rows", None)
         # An instance attribute: DRF builds its paginator from django_paginator_class.
         self.django_paginator_class = (
-            Paginator
-            if counter is None and rows is None
-            else partial(CountingPaginator, counter=counter, rows=rows)  # type: ignore[assignment]
+            Paginator if counter is None else partial(CountingPaginator, counter=counter)  # type: ignore[assignment]
         )
         return super().paginate_queryset(queryset, request, view)
 

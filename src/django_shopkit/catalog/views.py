@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -194,20 +194,6 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         if parts is None or timeout <= 0:
             return queryset.count()
         return cached_count(_digest(parts), queryset.count, timeout)
-
-    def page_rows(self, queryset: QuerySet[Any], bottom: int, top: int) -> QuerySet[Any]:
-        """Return rows ``bottom`` to ``top`` of ``queryset``; the page-number paginator asks this.
-
-        One query that picks the page's ids first (filtered and ordered as the list is, on
-        the product table alone) and joins the category and discount to those rows only, as
-        the database would otherwise join every row before ``OFFSET`` (the whole table, on a
-        deep page) and sort them all. The rows, their order and the prefetches are
-        ``queryset``'s. Override this to return ``queryset[bottom:top]`` if your
-        ``get_queryset()`` uses ``distinct()`` or ``union()``.
-        """
-        if not connections[queryset.db].features.allow_sliced_subqueries_with_in:
-            return queryset[bottom:top]  # MySQL: no LIMIT in an IN subquery
-        return queryset.filter(pk__in=queryset.values("pk")[bottom:top])
 
     def _maybe_cached(self, respond: Callable[[], Response]) -> Response:
         parts = self.response_cache_key_parts()

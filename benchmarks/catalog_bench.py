@@ -24,7 +24,8 @@ first, then the joins) and dumped with ``json.dumps``. With ``--scale N`` it the
 catalog to N products (bulk inserts, no reviews for the new ones) and times the cursor list
 again: its median at N against its median at ``--products``.
 
-It prints medians, queries per request, each ratio and whether it is within its target.
+It prints medians, queries per request, each ratio and whether it is within its target, and the
+machine's load average before and after timing (the ratios grow with it).
 """
 
 import argparse
@@ -266,6 +267,13 @@ def count_queries(fn, i=0):
     return len(ctx.captured_queries)
 
 
+def load_average():
+    """Return the machine's 1, 5 and 15 minute load averages, as ``uptime`` shows them."""
+    if not hasattr(os, "getloadavg"):  # Windows
+        return "unknown"
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def cursor_token(position):
     """Return DRF's cursor for "the rows after ``position``" (its own encoding)."""
     query = urlencode({"p": position}, doseq=True)
@@ -430,6 +438,7 @@ def run_uncached(args):
     base, product_ids = build_data(args.products)
     engine = settings.DATABASES["default"]["ENGINE"]
     print(f"built {args.products} products in {time.perf_counter() - t0:.1f} s ({engine})")
+    print(f"load average before timing: {load_average()}")
     ends = Endpoints(product_ids)
 
     # Same rows on both sides, or the comparison means nothing.
@@ -456,6 +465,7 @@ def run_uncached(args):
             measure([("cursor list", ends.cursor_list, ends.floor_cursor_list)], args.iterations)
         )
     report(results)
+    print(f"load average after timing: {load_average()}")
     for name, target in TARGETS.items():
         api_ms, floor_ms = results[name][:2]
         verdict = "within" if api_ms <= target * floor_ms else "OVER"

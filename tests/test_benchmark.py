@@ -23,6 +23,8 @@ def test_benchmark_reports_each_read_path_against_its_floor():
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
     assert "built 200 products" in out
+    assert re.search(r"^load average before timing: (unknown|[\d.]+, [\d.]+, [\d.]+)$", out, re.M)
+    assert re.search(r"^load average after timing: (unknown|[\d.]+, [\d.]+, [\d.]+)$", out, re.M)
     # Rows: name, API median, floor median, ratio, "API queries vs floor queries".
     row = r"\s+[\d.]+ ms\s+[\d.]+ ms\s+[\d.]+x\s+(\d+) vs 1$"
     queries = {}

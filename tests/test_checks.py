@@ -130,17 +130,12 @@ def test_e004_setting_of_the_wrong_type(setting, value, wanted):
     assert setting in messages[0].hint
 
 
-def test_e005_class_path_that_does_not_import():
-    with override_settings(SHOPKIT_CATALOG_SERVICE="nope.services.Missing"):
-        messages = [
-            m
-            for m in shopkit_messages()
-            if m.id == "shopkit.E005" and "SHOPKIT_CATALOG_SERVICE" in m.msg
-        ]
+@pytest.mark.parametrize("setting", ["SHOPKIT_CATALOG_SERVICE", "SHOPKIT_PRODUCT_PAGINATION_CLASS"])
+def test_e005_class_path_that_does_not_import(setting):
+    with override_settings(**{setting: "nope.services.Missing"}):
+        messages = [m for m in shopkit_messages() if m.id == "shopkit.E005" and setting in m.msg]
     assert len(messages) == 1
-    assert messages[0].msg.startswith(
-        "SHOPKIT_CATALOG_SERVICE = 'nope.services.Missing' cannot be imported"
-    )
+    assert messages[0].msg.startswith(f"{setting} = 'nope.services.Missing' cannot be imported")
     assert messages[0].hint
 
 

@@ -30,6 +30,7 @@ from django_shopkit.loading import get_class, get_model, get_model_string
 #: Settings holding a dotted path to a class, and the app that needs each.
 CLASS_SETTINGS: dict[str, str] = {
     "CATALOG_SERVICE": "django_shopkit.catalog",
+    "PRODUCT_PAGINATION_CLASS": "django_shopkit.catalog",
     "CART_SERVICE": "django_shopkit.orders",
     "ORDER_SERVICE": "django_shopkit.orders",
     "PAYMENT_GATEWAY": "django_shopkit.orders",

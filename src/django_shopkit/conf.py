@@ -153,6 +153,11 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     PRODUCT_PAGINATION_CLASS: str = "django_shopkit.pagination.ShopkitPagination"
     #: Largest quantity of one product in one cart line or order.
     MAX_LINE_QUANTITY: int = 99
+    #: Merge an anonymous visitor's session cart into the user's cart at login.
+    MERGE_CART_AT_LOGIN: bool = True
+    #: Seconds without a change after which ``shopkit_clear_session_carts`` deletes a session
+    #: cart; ``None`` uses ``SESSION_COOKIE_AGE`` (the session, and its cart key, is gone).
+    SESSION_CART_MAX_AGE: int | None = None
     #: Deepest nesting of lists and objects a JSON request body may have (a 400 beyond).
     JSON_MAX_DEPTH: int = 64
     #: Rates of the throttle scopes of shopkit's write endpoints, e.g. ``"30/minute"``;
@@ -279,6 +284,8 @@ if TYPE_CHECKING:
         SHOPKIT_COUNT_CACHE_TIMEOUT: int
         SHOPKIT_API_CACHE_TIMEOUT: int
         SHOPKIT_MAX_LINE_QUANTITY: int
+        SHOPKIT_MERGE_CART_AT_LOGIN: bool
+        SHOPKIT_SESSION_CART_MAX_AGE: int | None
         SHOPKIT_JSON_MAX_DEPTH: int
         SHOPKIT_THROTTLE_RATES: dict[str, str | None]
         SHOPKIT_CACHE_ALIAS: str

@@ -1,4 +1,8 @@
-"""The cart service: add, change, remove and price the lines of a user's cart.
+"""The cart service: add, change, remove and price the lines of a cart.
+
+A cart belongs to a signed-in user or, for an anonymous visitor, to a :class:`SessionOwner`:
+a random key kept in the visitor's session (:func:`cart_owner`). At login the session's cart
+merges into the user's (:meth:`CartService.merge`).
 
 Hosts change a rule by subclassing :class:`CartService` and naming the subclass in
 ``SHOPKIT_CART_SERVICE``; library code always goes through :func:`get_cart_service`.
@@ -6,11 +10,15 @@ Hosts change a rule by subclassing :class:`CartService` and naming the subclass 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,27 +27,132 @@ from django_shopkit.loading import get_cart_item_model, get_cart_model, get_clas
 from django_shopkit.orders.exceptions import InvalidQuantity, ProductUnavailable
 from django_shopkit.orders.pricing import LinePrice, Totals, line_price, totals
 
-__all__ = ["CartService", "get_cart_service"]
+__all__ = [
+    "CART_SESSION_KEY",
+    "CappedLine",
+    "CartService",
+    "MergeResult",
+    "SessionOwner",
+    "cart_owner",
+    "get_cart_service",
+]
 
 _ADD_RETRIES = 3
+
+#: Key of the session entry that holds an anonymous visitor's cart key.
+CART_SESSION_KEY = "shopkit_cart"
+# ``secrets.token_urlsafe(30)`` is 40 characters: the width of the ``session_key`` column.
+_CART_KEY_BYTES = 30
+_CART_KEY_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class SessionOwner:
+    """The anonymous visitor whose session holds the cart key ``key``.
+
+    The key is random and kept in the session's data, not the session's own key: Django
+    gives the session a new key at login (``cycle_key()``), and the cart must still be found
+    then to merge it.
+    """
+
+    key: str
+
+
+def cart_owner(request: HttpRequest, *, create: bool = False) -> Any:
+    """Return who owns the request's cart: the user, a SessionOwner, or None.
+
+    An anonymous visitor without a cart key gets one when ``create`` (it is stored in the
+    session, which the session middleware saves); without ``create``, or without a session
+    (no ``SessionMiddleware``), the answer is None: the visitor has no cart.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    key = session.get(CART_SESSION_KEY)
+    if isinstance(key, str) and len(key) == _CART_KEY_LENGTH:
+        return SessionOwner(key)
+    if not create:
+        return None
+    key = secrets.token_urlsafe(_CART_KEY_BYTES)
+    session[CART_SESSION_KEY] = key
+    return SessionOwner(key)
+
+
+@dataclass(frozen=True)
+class CappedLine:
+    """A line whose merged quantity was cut to what the stock and the line maximum allow."""
+
+    product: Any
+    requested: int
+    kept: int
+
+    @property
+    def message(self) -> str:
+        """Return a sentence for the buyer saying what was kept of what."""
+        if self.kept == 0:
+            return _("“%(name)s” could not be kept in your cart: it is no longer available.") % {
+                "name": self.product.name
+            }
+        return _(
+            "Only %(kept)d of “%(name)s” could be kept in your cart (%(requested)d requested)."
+        ) % {"kept": self.kept, "name": self.product.name, "requested": self.requested}
+
+
+@dataclass
+class MergeResult:
+    """What :meth:`CartService.merge` did: the user's cart and the lines it had to cap."""
+
+    cart: Any = None
+    merged: int = 0
+    capped: list[CappedLine] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[str]:
+        """Return one message per capped line."""
+        return [line.message for line in self.capped]
 
 
 class CartService:
     """Business rules of the cart. Override a method to change one rule."""
 
-    def get_cart(self, user: Any, *, create: bool = True, lock: bool = False) -> Any:
-        """Return the user's cart, creating it when ``create``; ``lock`` takes its row lock.
+    def owner_fields(self, owner: Any) -> dict[str, Any]:
+        """Return the cart columns that identify ``owner`` (a user or a SessionOwner)."""
+        if isinstance(owner, SessionOwner):
+            return {"user": None, "session_key": owner.key}
+        return {"user": owner}
 
-        Creation uses ``INSERT ... ON CONFLICT DO NOTHING`` so two first requests of one user
-        racing each other both end up with the one cart the unique constraint allows.
+    def owner_filter(self, owner: Any, prefix: str = "") -> Q:
+        """Return the filter of ``owner``'s cart; ``prefix`` is the path to the cart."""
+        if isinstance(owner, SessionOwner):
+            return Q(**{f"{prefix}session_key": owner.key, f"{prefix}user__isnull": True})
+        return Q(**{f"{prefix}user": owner})
+
+    def get_cart(self, user: Any, *, create: bool = True, lock: bool = False) -> Any:
+        """Return the cart of ``user`` (a user or a SessionOwner), creating it when ``create``.
+
+        ``lock`` takes the cart's row lock. Creation uses ``INSERT ... ON CONFLICT DO
+        NOTHING`` so two first requests of one owner racing each other both end up with the
+        one cart the unique constraints allow. ``None`` (no owner) has no cart.
         """
+        if user is None:
+            return None
         manager = get_cart_model()._default_manager
         queryset = manager.select_for_update() if lock else manager.all()
-        cart = queryset.filter(user=user).first()
+        lookup = self.owner_filter(user)
+        cart = queryset.filter(lookup).first()
         if cart is None and create:
-            manager.bulk_create([manager.model(user=user)], ignore_conflicts=True)
-            cart = queryset.get(user=user)
+            manager.bulk_create([manager.model(**self.owner_fields(user))], ignore_conflicts=True)
+            cart = queryset.get(lookup)
         return cart
+
+    def line_filter(self, owner: Any) -> Q:
+        """Return the filter of the lines of ``owner``'s cart (nothing for no owner)."""
+        if owner is None:
+            return Q(pk__in=[])
+        return self.owner_filter(owner, prefix="cart__")
 
     def lines(self, cart: Any) -> QuerySet[Any]:
         """Return the cart's lines with their products and discounts, in one query."""
@@ -132,6 +245,66 @@ class CartService:
         if cart is None:
             return 0
         count, _details = get_cart_item_model()._default_manager.filter(cart=cart).delete()
+        return count
+
+    def merge(self, owner: SessionOwner, user: Any) -> MergeResult:
+        """Move the lines of ``owner``'s session cart into ``user``'s cart; delete the former.
+
+        Quantities of a product in both carts are added, capped at the stock and
+        ``SHOPKIT_MAX_LINE_QUANTITY`` (a line the user had is never lowered); lines of products
+        no longer for sale are dropped. Each cap is reported in the result. One transaction:
+        the user's cart is locked first, then the session's, so two logins racing each other
+        (same user, or same session) merge one after the other into the one user cart.
+        """
+        item_manager = get_cart_item_model()._default_manager
+        result = MergeResult()
+        with transaction.atomic():
+            result.cart = target = self.get_cart(user, lock=True)
+            source = self.get_cart(owner, create=False, lock=True)
+            if source is None:
+                return result
+            incoming = list(self.lines(source))
+            mine = {item.product_id: item for item in item_manager.filter(cart=target)}
+            maximum: int = settings.SHOPKIT_MAX_LINE_QUANTITY
+            now = timezone.now()
+            new: list[Any] = []
+            changed: list[Any] = []
+            for item in incoming:
+                product = item.product
+                limit = min(maximum, product.stock) if product.is_active else 0
+                current = mine.get(product.pk)
+                have = current.quantity if current is not None else 0
+                requested = have + item.quantity
+                kept = max(have, min(requested, limit))
+                if kept < requested:
+                    result.capped.append(CappedLine(product, requested, kept))
+                if current is None and kept > 0:
+                    new.append(item_manager.model(cart=target, product=product, quantity=kept))
+                elif current is not None and kept != have:
+                    current.quantity, current.updated_at = kept, now
+                    changed.append(current)
+            item_manager.bulk_create(new)
+            item_manager.bulk_update(changed, ["quantity", "updated_at"])
+            result.merged = len(new) + len(changed)
+            # The lines go with their cart (ON DELETE CASCADE through Django's collector).
+            source.delete()
+        return result
+
+    def expired_session_carts(self, older_than: timedelta) -> QuerySet[Any]:
+        """Return session carts neither they nor any of their lines changed in ``older_than``."""
+        cutoff = timezone.now() - older_than
+        recent_lines = get_cart_item_model()._default_manager.filter(
+            cart=OuterRef("pk"), updated_at__gte=cutoff
+        )
+        return get_cart_model()._default_manager.filter(
+            user__isnull=True, session_key__isnull=False, updated_at__lt=cutoff
+        ).exclude(Exists(recent_lines))
+
+    def delete_expired_session_carts(self, older_than: timedelta) -> int:
+        """Delete the carts :meth:`expired_session_carts` returns; return how many."""
+        count: int = self.expired_session_carts(older_than).delete()[1].get(
+            get_cart_model()._meta.label, 0
+        )
         return count
 
     def price_lines(self, items: Iterable[Any]) -> list[LinePrice]:

@@ -2,7 +2,9 @@
 
 Templates live under ``django_shopkit/orders/`` and extend ``django_shopkit/base.html``; a host
 overrides any of them by putting a file with the same name in its own templates directory.
-Every view needs a logged-in user and only ever shows that user's cart and orders.
+The cart pages serve anonymous visitors too (a session cart, merged into the user's at login);
+checkout and the order pages need a logged-in user. A view only ever shows the visitor's own
+cart and orders.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from django_shopkit.orders.abstract_models import (
     OrderStatus,
     PaymentStatus,
 )
+from django_shopkit.orders.cart import cart_owner
 from django_shopkit.orders.exceptions import (
     OrderError,
     PaymentActionRequired,
@@ -90,8 +93,8 @@ class ShopkitContextMixin:
         return context
 
 
-class CartView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
-    """The user's cart: lines with quantity forms, totals and a link to checkout."""
+class CartView(ShopkitContextMixin, TemplateView):
+    """The visitor's cart: lines with quantity forms, totals and a link to checkout."""
 
     template_name = "django_shopkit/orders/cart.html"
 
@@ -99,22 +102,22 @@ class CartView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
         """Add ``items``, ``lines`` (``{"item", "price"}`` pairs) and ``totals``."""
         context = super().get_context_data(**kwargs)
         service = get_cart_service()
-        items = list(service.lines(service.get_cart(self.request.user, create=False)))
+        items = list(service.lines(service.get_cart(cart_owner(self.request), create=False)))
         prices = service.price_lines(items)
         lines = [{"item": i, "price": p} for i, p in zip(items, prices, strict=True)]
         context.update(items=items, lines=lines, totals=service.totals(prices))
         return context
 
 
-class AddToCartView(LoginRequiredMixin, View):
-    """``POST`` product and quantity: add to the cart, then go back to ``next`` or the cart."""
+class AddToCartView(View):
+    """``POST`` product and quantity: add to the visitor's cart, then go to the cart.
+
+    An anonymous visitor's line goes to the session's cart. Without a session (no
+    ``SessionMiddleware``) the visitor is sent to log in, then back to the page the form
+    was on.
+    """
 
     http_method_names = ["post"]
-
-    def handle_no_permission(self) -> HttpResponseRedirect:
-        """Send a visitor to log in, then back to the page the form was on (not this POST)."""
-        target = self._safe_next(self.request) or reverse("shopkit_orders:cart")
-        return redirect_to_login(target, self.get_login_url(), self.get_redirect_field_name())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         """Add the product and report the outcome as a message."""
@@ -122,9 +125,13 @@ class AddToCartView(LoginRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _form_error(form))
             return self._back(request)
+        owner = cart_owner(request, create=True)
+        if owner is None:
+            target = self._safe_next(request) or reverse("shopkit_orders:cart")
+            return redirect_to_login(target)
         try:
             item, _created = get_cart_service().add(
-                request.user, form.cleaned_data["product"], form.cleaned_data["quantity"]
+                owner, form.cleaned_data["product"], form.cleaned_data["quantity"]
             )
         except OrderError as exc:
             messages.error(request, exc.message)
@@ -154,15 +161,16 @@ class AddToCartView(LoginRequiredMixin, View):
         return redirect("shopkit_orders:cart")
 
 
-class _CartItemView(LoginRequiredMixin, View):
+class _CartItemView(View):
     http_method_names = ["post"]
 
     def get_item(self, pk: int) -> Any:
-        """Return a line of the request user's cart, or raise Http404."""
+        """Return a line of the visitor's own cart, or raise Http404."""
+        owner_lines = get_cart_service().line_filter(cart_owner(self.request))
         queryset = get_cart_item_model()._default_manager.select_related(
             "product", "product__discount"
         )
-        return get_object_or_404(queryset, pk=pk, cart__user=self.request.user)
+        return get_object_or_404(queryset.filter(owner_lines), pk=pk)
 
 
 class CartItemUpdateView(_CartItemView):

@@ -1,5 +1,8 @@
 """API views of the cart, checkout and orders; every queryset is limited to the request's user.
 
+The cart endpoints also serve anonymous visitors: their cart is the session's
+(:func:`~django_shopkit.orders.cart.cart_owner`), merged into the user's at login.
+
 Hosts customise by subclassing a view and overriding a hook (``get_queryset``,
 ``get_serializer_class``...) and mounting the subclass; the business rules live in the cart and
 order services named by ``SHOPKIT_CART_SERVICE`` and ``SHOPKIT_ORDER_SERVICE``.
@@ -16,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +27,7 @@ from rest_framework.views import APIView
 from django_shopkit.catalog.services import OutOfStock
 from django_shopkit.loading import get_cart_item_model, get_order_model
 from django_shopkit.openapi import ERROR_RESPONSES
+from django_shopkit.orders.cart import cart_owner
 from django_shopkit.orders.exceptions import (
     InvalidTransition,
     OrderError,
@@ -137,9 +141,12 @@ class OrderErrorsMixin(APIView):
 
 
 class CartView(OrderErrorsMixin, APIView):
-    """``GET`` the user's cart with lines and totals; ``DELETE`` empties it."""
+    """``GET`` the visitor's cart with lines and totals; ``DELETE`` empties it.
 
-    permission_classes = [IsAuthenticated]
+    A signed-in user's cart, else the session's: anonymous visitors shop too.
+    """
+
+    permission_classes = [AllowAny]
     parser_classes = PARSER_CLASSES
     throttle_classes = THROTTLE_CLASSES
     shopkit_throttle_scope = CART
@@ -147,9 +154,9 @@ class CartView(OrderErrorsMixin, APIView):
 
     @extend_schema(responses=CartSerializer)
     def get(self, request: Request) -> Response:
-        """Return the cart; a user who never added anything gets an empty one."""
+        """Return the cart; a visitor who never added anything gets an empty one."""
         service = get_cart_service()
-        cart = service.get_cart(request.user, create=False)
+        cart = service.get_cart(cart_owner(request), create=False)
         items = list(service.lines(cart))
         # Priced once: the serializer reads each line's price that price_lines() set.
         data = {"cart": cart, "items": items, "totals": service.totals(service.price_lines(items))}
@@ -159,25 +166,29 @@ class CartView(OrderErrorsMixin, APIView):
     def delete(self, request: Request) -> Response:
         """Remove every line of the cart."""
         service = get_cart_service()
-        service.clear(service.get_cart(request.user, create=False))
+        service.clear(service.get_cart(cart_owner(request), create=False))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
-    """``POST cart/items/`` adds (or increments), ``PATCH``/``DELETE cart/items/{id}/``."""
+    """``POST cart/items/`` adds (or increments), ``PATCH``/``DELETE cart/items/{id}/``.
 
-    permission_classes = [IsAuthenticated]
+    For a signed-in user or an anonymous visitor with a session (a session cart).
+    """
+
+    permission_classes = [AllowAny]
     parser_classes = PARSER_CLASSES
     throttle_classes = THROTTLE_CLASSES
     shopkit_throttle_scope = CART
     serializer_class = CartItemSerializer
 
     def get_queryset(self) -> QuerySet[Any]:
-        """Return the lines of the request user's cart only; other lines are a 404."""
+        """Return the lines of the visitor's own cart only; other lines are a 404."""
         manager = get_cart_item_model()._default_manager
         if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation: no user
             return manager.none()
-        return manager.filter(cart__user=self.request.user).select_related(
+        service = get_cart_service()
+        return manager.filter(service.line_filter(cart_owner(self.request))).select_related(
             "product", "product__discount"
         )
 
@@ -189,8 +200,12 @@ class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
         """Add a product to the cart; 201 for a new line, 200 when a line was incremented."""
         data = AddToCartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        owner = cart_owner(request, create=True)
+        if owner is None:
+            # Anonymous and no session to keep a cart in (no SessionMiddleware).
+            raise exceptions.NotAuthenticated()
         item, created = get_cart_service().add(
-            request.user, data.validated_data["product"], data.validated_data["quantity"]
+            owner, data.validated_data["product"], data.validated_data["quantity"]
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(item).data, status=code)

@@ -118,7 +118,7 @@ def test_another_users_cart_item_is_a_404(api, other_api, user):
     ],
 )
 def test_anonymous_users_are_refused(db, method, name, detail):
-    # The cart endpoints serve anonymous visitors a session cart: tests/orders/test_session_carts.py.
+    # The cart endpoints serve anonymous visitors a session cart (test_session_carts.py).
     response = getattr(APIClient(), method)(reverse(name))
     assert response.status_code in (401, 403)
 

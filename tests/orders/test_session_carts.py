@@ -33,8 +33,7 @@ def carts():
 
 def lines_of(cart):
     return {
-        i.product_id: i.quantity
-        for i in get_cart_item_model()._default_manager.filter(cart=cart)
+        i.product_id: i.quantity for i in get_cart_item_model()._default_manager.filter(cart=cart)
     }
 
 
@@ -162,7 +161,9 @@ def test_login_merges_the_session_cart_adding_quantities():
     fill_cart(user, (shared, 2), (only_user, 1))
     client = Client()
     for product, quantity in ((shared, 3), (only_anon, 4)):
-        client.post(reverse("shopkit_orders:add-to-cart"), {"product": product.pk, "quantity": quantity})
+        client.post(
+            reverse("shopkit_orders:add-to-cart"), {"product": product.pk, "quantity": quantity}
+        )
     anonymous_cart = session_cart(client)
     assert client.login(username=user.get_username(), password="pw")
     cart = get_cart_service().get_cart(user, create=False)
@@ -173,7 +174,8 @@ def test_login_merges_the_session_cart_adding_quantities():
     assert carts().count() == 1
     # The visitor now sees the merged cart as the user.
     page = client.get(reverse("shopkit_orders:cart")).content.decode()
-    assert shared.name in page and only_anon.name in page
+    assert shared.name in page
+    assert only_anon.name in page
 
 
 def test_login_without_a_user_cart_moves_the_lines():
@@ -313,9 +315,31 @@ def test_clear_session_carts_age_from_settings_and_option():
     owner = SessionOwner("d" * 40)
     service.add(owner, product.pk, 1)
     age(service.get_cart(owner), days=1)
-    call_command("shopkit_clear_session_carts", "--older-than", str(3 * 86400), stdout=io.StringIO())
+    call_command(
+        "shopkit_clear_session_carts", "--older-than", str(3 * 86400), stdout=io.StringIO()
+    )
     assert service.get_cart(owner, create=False) is not None
     call_command("shopkit_clear_session_carts", stdout=io.StringIO())
     assert service.get_cart(owner, create=False) is None
     with pytest.raises(CommandError):
         call_command("shopkit_clear_session_carts", "--older-than", "-1")
+
+
+# -- The docs' host code ------------------------------------------------------------------------
+
+
+def test_docs_carts_page_code_reads_a_visitors_cart():
+    from pathlib import Path
+
+    from tests.docs_blocks import code_blocks
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "carts.rst"
+    (block,) = [b for b in code_blocks(page) if b.language == "python"]
+    namespace: dict = {}
+    exec(compile(block.text, str(page), "exec"), namespace)
+    request = RequestFactory().get("/")
+    request.session, request.user = SessionStore(), None
+    assert namespace["cart_size"](request) == 0
+    owner = cart_owner(request, create=True)
+    get_cart_service().add(owner, make_product().pk, 3)
+    assert namespace["cart_size"](request) == 3

@@ -35,6 +35,7 @@ __all__ = [
     "SessionOwner",
     "cart_owner",
     "get_cart_service",
+    "session_owner",
 ]
 
 _ADD_RETRIES = 3
@@ -71,6 +72,11 @@ def cart_owner(request: HttpRequest, *, create: bool = False) -> Any:
     session = getattr(request, "session", None)
     if session is None:
         return None
+    return session_owner(session, create=create)
+
+
+def session_owner(session: Any, *, create: bool = False) -> SessionOwner | None:
+    """Return the SessionOwner of the cart key in ``session``, making one when ``create``."""
     key = session.get(CART_SESSION_KEY)
     if isinstance(key, str) and len(key) == _CART_KEY_LENGTH:
         return SessionOwner(key)
@@ -296,14 +302,18 @@ class CartService:
         recent_lines = get_cart_item_model()._default_manager.filter(
             cart=OuterRef("pk"), updated_at__gte=cutoff
         )
-        return get_cart_model()._default_manager.filter(
-            user__isnull=True, session_key__isnull=False, updated_at__lt=cutoff
-        ).exclude(Exists(recent_lines))
+        return (
+            get_cart_model()
+            ._default_manager.filter(
+                user__isnull=True, session_key__isnull=False, updated_at__lt=cutoff
+            )
+            .exclude(Exists(recent_lines))
+        )
 
     def delete_expired_session_carts(self, older_than: timedelta) -> int:
         """Delete the carts :meth:`expired_session_carts` returns; return how many."""
-        count: int = self.expired_session_carts(older_than).delete()[1].get(
-            get_cart_model()._meta.label, 0
+        count: int = (
+            self.expired_session_carts(older_than).delete()[1].get(get_cart_model()._meta.label, 0)
         )
         return count
 

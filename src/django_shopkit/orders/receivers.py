@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 
 from django_shopkit.conf import settings
-from django_shopkit.orders.cart import CART_SESSION_KEY, cart_owner, get_cart_service
+from django_shopkit.orders.cart import CART_SESSION_KEY, get_cart_service, session_owner
 
 __all__ = ["merge_session_cart"]
 
@@ -24,8 +24,8 @@ def merge_session_cart(sender: Any, request: Any, user: Any, **kwargs: Any) -> N
     session = getattr(request, "session", None)
     if session is None:
         return
-    # ``login()`` has set request.user already: read the session's owner without it.
-    owner = cart_owner(_Anonymous(session))
+    # ``login()`` has set request.user already: read the session's cart key directly.
+    owner = session_owner(session)
     if owner is None:
         return
     result = get_cart_service().merge(owner, user)
@@ -33,12 +33,3 @@ def merge_session_cart(sender: Any, request: Any, user: Any, **kwargs: Any) -> N
     session.pop(CART_SESSION_KEY, None)
     for message in result.messages:
         messages.warning(request, message, fail_silently=True)
-
-
-class _Anonymous:
-    """A stand-in request with the session and no user, for :func:`cart_owner`."""
-
-    user = None
-
-    def __init__(self, session: Any) -> None:
-        self.session = session

@@ -100,6 +100,7 @@ MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
         "PAYMENT_EVENT_MODEL", "PaymentEvent", "orders", "A payment provider's webhook event."
     ),
+    ModelSpec("ADDRESS_MODEL", "Address", "orders", "An address in a customer's address book."),
 )
 
 #: Model setting suffix -> its model.
@@ -136,6 +137,7 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     PAYMENT_MODEL: str | None = None
     REFUND_MODEL: str | None = None
     PAYMENT_EVENT_MODEL: str | None = None
+    ADDRESS_MODEL: str | None = None
 
     # -- Money --------------------------------------------------------------------------
     #: ISO 4217 code stored on orders and shown next to prices.
@@ -153,6 +155,8 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     PRODUCT_PAGINATION_CLASS: str = "django_shopkit.pagination.ShopkitPagination"
     #: Largest quantity of one product in one cart line or order.
     MAX_LINE_QUANTITY: int = 99
+    #: Refuse a checkout without a shipping address (by id or inline).
+    REQUIRE_SHIPPING_ADDRESS: bool = False
     #: Merge an anonymous visitor's session cart into the user's cart at login.
     MERGE_CART_AT_LOGIN: bool = True
     #: Seconds without a change after which ``shopkit_clear_session_carts`` deletes a session
@@ -276,6 +280,7 @@ if TYPE_CHECKING:
         SHOPKIT_PAYMENT_MODEL: str | None
         SHOPKIT_REFUND_MODEL: str | None
         SHOPKIT_PAYMENT_EVENT_MODEL: str | None
+        SHOPKIT_ADDRESS_MODEL: str | None
         SHOPKIT_CURRENCY: str
         SHOPKIT_CURRENCY_DECIMAL_PLACES: int
         SHOPKIT_PAGE_SIZE: int
@@ -285,6 +290,7 @@ if TYPE_CHECKING:
         SHOPKIT_API_CACHE_TIMEOUT: int
         SHOPKIT_MAX_LINE_QUANTITY: int
         SHOPKIT_MERGE_CART_AT_LOGIN: bool
+        SHOPKIT_REQUIRE_SHIPPING_ADDRESS: bool
         SHOPKIT_SESSION_CART_MAX_AGE: int | None
         SHOPKIT_JSON_MAX_DEPTH: int
         SHOPKIT_THROTTLE_RATES: dict[str, str | None]

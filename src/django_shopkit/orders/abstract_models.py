@@ -14,10 +14,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from django_shopkit.loading import relation_target
+from django_shopkit.orders.abstract_addresses import AbstractAddress
 
 __all__ = [
     "CAPTURED_PAYMENT_STATUSES",
     "OPEN_PAYMENT_STATUSES",
+    "AbstractAddress",
     "AbstractCart",
     "AbstractCartItem",
     "AbstractOrder",
@@ -204,6 +206,10 @@ class AbstractOrder(models.Model):
     amount_refunded = models.DecimalField(
         _("amount refunded"), max_digits=12, decimal_places=2, default=0, editable=False
     )
+    #: Copies of the addresses given at checkout (``AbstractAddress.to_snapshot()``: name,
+    #: line1, line2, city, postcode, region, country, phone); never a link to the address book.
+    shipping_address = models.JSONField(_("shipping address"), null=True, blank=True)
+    billing_address = models.JSONField(_("billing address"), null=True, blank=True)
     # NULL, not "", for "no key": the partial unique constraint must skip keyless orders.
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=255, null=True, blank=True, editable=False

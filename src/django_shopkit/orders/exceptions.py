@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_shopkit.catalog.services import OutOfStock
 
 __all__ = [
+    "AddressNotFound",
     "EmptyCart",
     "InsufficientStock",
     "InvalidIdempotencyKey",
@@ -140,3 +141,13 @@ class InsufficientStock(OutOfStock, OrderError):
         else:
             self.message = _("“%(name)s” is out of stock.") % {"name": product_name}
         self.args = (self.message,)
+
+
+class AddressNotFound(OrderError):
+    """Raised when an address id is not one of the user's own addresses (a 404 in the API)."""
+
+    code = "address_not_found"
+
+    def __init__(self, address_id: Any) -> None:
+        self.address_id = address_id
+        super().__init__(_("Address %(id)s is not in your address book.") % {"id": address_id})

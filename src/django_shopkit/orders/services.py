@@ -37,6 +37,7 @@ __all__ = [
     "ALLOWED_TRANSITIONS",
     "MAX_IDEMPOTENCY_KEY_LENGTH",
     "CartService",
+    "CheckoutDetails",
     "OrderLine",
     "OrderService",
     "get_cart_service",
@@ -66,17 +67,44 @@ class OrderLine:
     quantity: int
 
 
+@dataclass(frozen=True)
+class CheckoutDetails:
+    """What a buyer gives at checkout besides the cart: the addresses, as order snapshots.
+
+    Snapshots are plain dicts (``AbstractAddress.to_snapshot()``,
+    :func:`~django_shopkit.orders.addresses.snapshot_of`); ``None`` is "not given".
+    """
+
+    shipping_address: dict[str, str] | None = None
+    billing_address: dict[str, str] | None = None
+
+
+_NO_DETAILS = CheckoutDetails()
+
+
 class OrderService(OrderPayments):
     """Business rules of orders. Override a method to change one rule."""
 
     # -- Placing orders ---------------------------------------------------------------------
 
-    def create_order(self, user: Any, cart: Any, idempotency_key: str | None = None) -> Any:
+    def create_order(
+        self,
+        user: Any,
+        cart: Any,
+        idempotency_key: str | None = None,
+        *,
+        details: CheckoutDetails | None = None,
+    ) -> Any:
         """Turn the cart into an order in one transaction; see :meth:`place_order`."""
-        return self.place_order(user, cart, idempotency_key=idempotency_key)[0]
+        return self.place_order(user, cart, idempotency_key=idempotency_key, details=details)[0]
 
     def place_order(
-        self, user: Any, cart: Any, idempotency_key: str | None = None
+        self,
+        user: Any,
+        cart: Any,
+        idempotency_key: str | None = None,
+        *,
+        details: CheckoutDetails | None = None,
     ) -> tuple[Any, bool]:
         """Turn the cart into an order; return it and whether it was created now.
 
@@ -85,19 +113,31 @@ class OrderService(OrderPayments):
         nothing. With an ``idempotency_key`` a retry returns the order the key created, even
         when the cart changed in between, and reserves nothing. The lines are read and the
         cart emptied through the cart service (``lines()``, ``clear()``), so a host's
-        override of either applies.
+        override of either applies. ``details`` (addresses) are snapshotted onto the order.
         """
-        return self._place(user, cart, self.clean_idempotency_key(idempotency_key))
+        return self._place(user, cart, self.clean_idempotency_key(idempotency_key), details)
 
-    def checkout(self, user: Any, idempotency_key: str | None = None) -> tuple[Any, bool]:
+    def checkout(
+        self,
+        user: Any,
+        idempotency_key: str | None = None,
+        *,
+        details: CheckoutDetails | None = None,
+    ) -> tuple[Any, bool]:
         """Turn the user's cart into an order; return it and whether it was created now.
 
         As :meth:`place_order`, for the cart the user has when the transaction takes its
         lock: the cart is read once, locked, and the key looked up once, under that lock.
         """
-        return self._place(user, _USER_CART, self.clean_idempotency_key(idempotency_key))
+        return self._place(user, _USER_CART, self.clean_idempotency_key(idempotency_key), details)
 
-    def _place(self, user: Any, cart: Any, idempotency_key: str | None) -> tuple[Any, bool]:
+    def _place(
+        self,
+        user: Any,
+        cart: Any,
+        idempotency_key: str | None,
+        details: CheckoutDetails | None = None,
+    ) -> tuple[Any, bool]:
         cart_service = get_cart_service()
 
         def checkout() -> tuple[Any, bool]:
@@ -116,7 +156,7 @@ class OrderService(OrderPayments):
             if not items:
                 raise EmptyCart()
             order = self._create(
-                user, [OrderLine(i.product, i.quantity) for i in items], idempotency_key
+                user, [OrderLine(i.product, i.quantity) for i in items], idempotency_key, details
             )
             cart_service.clear(locked)
             return order, True
@@ -236,8 +276,15 @@ class OrderService(OrderPayments):
                 exc.product_id, exc.requested, exc.available, names.get(exc.product_id, "")
             ) from exc
 
-    def _create(self, user: Any, lines: Sequence[OrderLine], idempotency_key: str | None) -> Any:
+    def _create(
+        self,
+        user: Any,
+        lines: Sequence[OrderLine],
+        idempotency_key: str | None,
+        details: CheckoutDetails | None = None,
+    ) -> Any:
         """Write an order for ``lines`` inside the caller's transaction."""
+        details = details or _NO_DETAILS
         self.validate_lines(lines)
         now = timezone.now()
         prices: list[LinePrice] = [line_price(line.product, line.quantity, now) for line in lines]
@@ -251,6 +298,9 @@ class OrderService(OrderPayments):
             subtotal=amounts.subtotal,
             discount_total=amounts.discount_total,
             total=amounts.total,
+            shipping_address=details.shipping_address,
+            # Billed where it is shipped unless the buyer said otherwise.
+            billing_address=details.billing_address or details.shipping_address,
             idempotency_key=idempotency_key or None,
         )
         # The order row goes first: a concurrent duplicate of the key fails here, before it

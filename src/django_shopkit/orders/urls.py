@@ -8,12 +8,19 @@ from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import DefaultRouter
 
 from django_shopkit.orders.purchase import PurchaseView
-from django_shopkit.orders.views import CartItemViewSet, CartView, CheckoutView, OrderViewSet
+from django_shopkit.orders.views import (
+    AddressViewSet,
+    CartItemViewSet,
+    CartView,
+    CheckoutView,
+    OrderViewSet,
+)
 from django_shopkit.orders.webhooks import PaymentWebhookView
 
 router = DefaultRouter()
 router.register("orders", OrderViewSet, basename="shopkit-order")
 router.register("cart/items", CartItemViewSet, basename="shopkit-cart-item")
+router.register("addresses", AddressViewSet, basename="shopkit-address")
 
 extra_urlpatterns: list[URLPattern | URLResolver] = [
     path("cart/", CartView.as_view(), name="shopkit-cart"),

@@ -25,10 +25,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from django_shopkit.catalog.services import OutOfStock
-from django_shopkit.loading import get_cart_item_model, get_order_model
+from django_shopkit.loading import get_address_model, get_cart_item_model, get_order_model
 from django_shopkit.openapi import ERROR_RESPONSES
+from django_shopkit.orders.addresses import get_own_address, snapshot_of
 from django_shopkit.orders.cart import cart_owner
 from django_shopkit.orders.exceptions import (
+    AddressNotFound,
     InvalidTransition,
     OrderError,
     PaymentActionRequired,
@@ -38,9 +40,11 @@ from django_shopkit.orders.exceptions import (
 )
 from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, extend_schema
 from django_shopkit.orders.serializers import (
+    AddressSerializer,
     AddToCartSerializer,
     CartItemSerializer,
     CartSerializer,
+    CheckoutSerializer,
     OrderSerializer,
     PaymentPendingSerializer,
     PaySerializer,
@@ -48,6 +52,7 @@ from django_shopkit.orders.serializers import (
 )
 from django_shopkit.orders.services import (
     MAX_IDEMPOTENCY_KEY_LENGTH,
+    CheckoutDetails,
     get_cart_service,
     get_order_service,
     is_valid_idempotency_key,
@@ -62,6 +67,7 @@ from django_shopkit.throttling import (
 )
 
 __all__ = [
+    "AddressViewSet",
     "CartItemViewSet",
     "CartView",
     "CheckoutView",
@@ -111,6 +117,8 @@ def to_api_exception(exc: Exception) -> Exception:
         return PaymentRequired(exc.message, code=exc.code)
     if isinstance(exc, PaymentPending):
         return PaymentUnavailable(exc.message, code=exc.code)
+    if isinstance(exc, AddressNotFound):
+        return exceptions.NotFound(exc.message, code=exc.code)
     if isinstance(exc, OrderError):
         return exceptions.ValidationError({"detail": exc.message}, code=exc.code)
     return exc
@@ -239,16 +247,62 @@ class CheckoutView(OrderErrorsMixin, APIView):
     shopkit_throttle_scope = CHECKOUT
 
     @extend_schema(
-        request=None,
+        request=CheckoutSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: OrderSerializer, 200: OrderSerializer, 409: ERROR_RESPONSES.get(409)},
+        responses={
+            201: OrderSerializer,
+            200: OrderSerializer,
+            404: ERROR_RESPONSES.get(404),
+            409: ERROR_RESPONSES.get(409),
+        },
     )
     def post(self, request: Request) -> Response:
-        """Place the order."""
+        """Place the order; addresses by id (your own: 404 otherwise) or inline."""
         key = get_idempotency_key(request)
-        order, created = get_order_service().checkout(request.user, idempotency_key=key)
+        data = CheckoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        details = self.get_checkout_details(request, data.validated_data)
+        order, created = get_order_service().checkout(
+            request.user, idempotency_key=key, details=details
+        )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.serializer_class(order).data, status=code)
+
+    def get_checkout_details(self, request: Request, data: dict[str, Any]) -> CheckoutDetails:
+        """Return the addresses of the validated input as snapshots for the order."""
+        snapshots: dict[str, dict[str, str] | None] = {}
+        for role in ("shipping_address", "billing_address"):
+            if f"{role}_id" in data:
+                snapshots[role] = get_own_address(request.user, data[f"{role}_id"]).to_snapshot()
+            elif role in data:
+                snapshots[role] = snapshot_of(data[role])
+            else:
+                snapshots[role] = None
+        return CheckoutDetails(**snapshots)
+
+
+class AddressViewSet(OrderErrorsMixin, viewsets.ModelViewSet[Any]):
+    """The signed-in user's address book: list, create, read, change and delete own addresses."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = AddressSerializer
+    pagination_class = ShopkitPagination
+    parser_classes = PARSER_CLASSES
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = CART
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return the request user's addresses only; anyone else's is a 404."""
+        manager: Any = get_address_model()._default_manager
+        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation: no user
+            none: QuerySet[Any] = manager.none()
+            return none
+        queryset: QuerySet[Any] = manager.filter(user=self.request.user)
+        return queryset
+
+    def perform_create(self, serializer: Any) -> None:
+        """Save the new address in the request user's book."""
+        serializer.save(user=self.request.user)
 
 
 class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):

@@ -80,6 +80,7 @@ def test_api_root_lists_every_endpoint_and_each_link_resolves(client, django_ass
         "tags",
         "orders",
         "cart/items",
+        "addresses",
         "cart",
         "checkout",
         "payments/webhook",

@@ -96,5 +96,5 @@ class AbstractAddress(models.Model):
         return ", ".join(str(v) for v in (self.name, self.line1, self.city, self.country) if v)
 
     def to_snapshot(self) -> dict[str, str]:
-        """Return the address as the plain dict an order stores (:data:`ADDRESS_FIELDS`)."""
+        """Return the address as the plain dict an order stores (``ADDRESS_FIELDS``)."""
         return {name: str(getattr(self, name) or "") for name in ADDRESS_FIELDS}

@@ -155,6 +155,9 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     PRODUCT_PAGINATION_CLASS: str = "django_shopkit.pagination.ShopkitPagination"
     #: Largest quantity of one product in one cart line or order.
     MAX_LINE_QUANTITY: int = 99
+    #: The shop's shipping methods: dotted paths of ``ShippingMethod`` classes, or dicts
+    #: ``{"class": "dotted.path", **options}``; empty: orders carry no shipping.
+    SHIPPING_METHODS: tuple[Any, ...] = ()
     #: Refuse a checkout without a shipping address (by id or inline).
     REQUIRE_SHIPPING_ADDRESS: bool = False
     #: Merge an anonymous visitor's session cart into the user's cart at login.
@@ -291,6 +294,7 @@ if TYPE_CHECKING:
         SHOPKIT_MAX_LINE_QUANTITY: int
         SHOPKIT_MERGE_CART_AT_LOGIN: bool
         SHOPKIT_REQUIRE_SHIPPING_ADDRESS: bool
+        SHOPKIT_SHIPPING_METHODS: tuple[Any, ...]
         SHOPKIT_SESSION_CART_MAX_AGE: int | None
         SHOPKIT_JSON_MAX_DEPTH: int
         SHOPKIT_THROTTLE_RATES: dict[str, str | None]

@@ -88,7 +88,8 @@ def test_cart_api_output_is_unchanged(api, user, priced_cart):
     )
     assert body == (
         f'{{"id":{cart.pk},"items":[{items}],"item_count":6,"currency":"{settings.SHOPKIT_CURRENCY}",'
-        '"subtotal":"60.00","discount_total":"10.00","total":"50.00"}'
+        '"subtotal":"60.00","discount_total":"10.00","shipping_method":null,'
+        '"shipping_total":"0.00","total":"50.00"}'
     )
 
 

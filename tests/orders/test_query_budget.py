@@ -107,3 +107,14 @@ def test_checkout_with_an_address_keeps_the_budget(body):
     one = checkout_queries(1, "order-3", body)
     assert len(one) <= CHECKOUT_ONE_LINE_BUDGET, "\n".join(one)
     assert len(checkout_queries(3, "order-3", body)) == len(one) + 2
+
+
+def test_checkout_with_shipping_keeps_the_budget():
+    from django.test import override_settings
+
+    methods = [{"class": "django_shopkit.orders.shipping.FlatRateShipping", "code": "std"}]
+    body = {**INLINE, "shipping_method": "std"}
+    with override_settings(SHOPKIT_SHIPPING_METHODS=methods):
+        one = checkout_queries(1, "order-4", body)
+        assert len(one) <= CHECKOUT_ONE_LINE_BUDGET, "\n".join(one)
+        assert len(checkout_queries(3, "order-4", body)) == len(one) + 2

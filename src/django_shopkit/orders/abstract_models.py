@@ -197,6 +197,12 @@ class AbstractOrder(models.Model):
     discount_total = models.DecimalField(
         _("discount total"), max_digits=12, decimal_places=2, default=0
     )
+    #: The shipping method chosen at checkout (its code and name then) and what it cost.
+    shipping_method = models.CharField(_("shipping method"), max_length=50, blank=True)
+    shipping_method_name = models.CharField(_("shipping method name"), max_length=200, blank=True)
+    shipping_total = models.DecimalField(
+        _("shipping total"), max_digits=12, decimal_places=2, default=0
+    )
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     #: Captured by the order's payment; written by the payment service only.
     amount_paid = models.DecimalField(

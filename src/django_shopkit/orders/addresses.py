@@ -9,7 +9,7 @@ from django_shopkit.loading import get_address_model
 from django_shopkit.orders.abstract_addresses import ADDRESS_FIELDS
 from django_shopkit.orders.exceptions import AddressNotFound
 
-__all__ = ["address_lines", "get_own_address", "snapshot_of"]
+__all__ = ["address_lines", "get_own_address", "resolve_address", "snapshot_of"]
 
 
 def get_own_address(user: Any, address_id: Any) -> Any:
@@ -25,6 +25,20 @@ def get_own_address(user: Any, address_id: Any) -> Any:
 def snapshot_of(data: Mapping[str, Any]) -> dict[str, str]:
     """Return validated address data (inline input) as the plain dict an order stores."""
     return {name: str(data.get(name) or "") for name in ADDRESS_FIELDS}
+
+
+def resolve_address(user: Any, data: Mapping[str, Any], role: str) -> dict[str, str] | None:
+    """Return the snapshot of ``data``'s ``<role>_id`` (own only) or inline ``<role>``, or None.
+
+    ``role`` is ``"shipping_address"`` or ``"billing_address"``; ``data`` is validated input.
+    """
+    # ``role`` "address" reads ``address_id``: the shipping-methods query's own address.
+    if data.get(f"{role}_id") is not None:
+        snapshot: dict[str, str] = get_own_address(user, data[f"{role}_id"]).to_snapshot()
+        return snapshot
+    if data.get(role) is not None:
+        return snapshot_of(data[role])
+    return None
 
 
 def address_lines(snapshot: Mapping[str, Any]) -> list[str]:

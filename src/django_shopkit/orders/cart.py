@@ -11,9 +11,10 @@ Hosts change a rule by subclassing :class:`CartService` and naming the subclass 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -24,8 +25,18 @@ from django.utils.translation import gettext as _
 
 from django_shopkit.conf import settings
 from django_shopkit.loading import get_cart_item_model, get_cart_model, get_class, get_product_model
-from django_shopkit.orders.exceptions import InvalidQuantity, ProductUnavailable
+from django_shopkit.orders.exceptions import (
+    InvalidQuantity,
+    ProductUnavailable,
+    ShippingUnavailable,
+)
 from django_shopkit.orders.pricing import LinePrice, Totals, line_price, totals
+from django_shopkit.orders.shipping import (
+    ShippingQuote,
+    ShippingRequest,
+    available_methods,
+    get_shipping_method,
+)
 
 __all__ = [
     "CART_SESSION_KEY",
@@ -331,9 +342,27 @@ class CartService:
             prices.append(item.line_price)
         return prices
 
-    def totals(self, prices: Iterable[LinePrice]) -> Totals:
-        """Return subtotal, discounts and total of lines priced by :meth:`price_lines`."""
-        return totals(prices)
+    def totals(self, prices: Iterable[LinePrice], shipping: Decimal = Decimal(0)) -> Totals:
+        """Return subtotal, discounts, shipping and total of lines priced by :meth:`price_lines`."""
+        return totals(prices, shipping)
+
+    def shipping_quotes(
+        self, items: Sequence[Any], prices: Sequence[LinePrice], address: Any
+    ) -> list[ShippingQuote]:
+        """Return the shipping methods available for the lines and address, with their cost."""
+        if not items:
+            return []
+        return available_methods(ShippingRequest(items, prices, address))
+
+    def quote_shipping(
+        self, items: Sequence[Any], prices: Sequence[LinePrice], address: Any, code: str
+    ) -> ShippingQuote:
+        """Return method ``code``'s quote for the lines and address; raise ShippingUnavailable."""
+        method = get_shipping_method(code)
+        quote = method.quote(ShippingRequest(items, prices, address)) if method else None
+        if quote is None:
+            raise ShippingUnavailable(code)
+        return quote
 
 
 def get_cart_service() -> CartService:

@@ -23,6 +23,7 @@ __all__ = [
     "PaymentPending",
     "PaymentProcessing",
     "ProductUnavailable",
+    "ShippingUnavailable",
 ]
 
 
@@ -151,3 +152,19 @@ class AddressNotFound(OrderError):
     def __init__(self, address_id: Any) -> None:
         self.address_id = address_id
         super().__init__(_("Address %(id)s is not in your address book.") % {"id": address_id})
+
+
+class ShippingUnavailable(OrderError):
+    """Raised when the chosen shipping method cannot ship this cart to this address (a 409)."""
+
+    code = "shipping_unavailable"
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+        super().__init__(
+            _(
+                "The shipping method “%(method)s” is not available for this cart and address "
+                "(any more); please choose another."
+            )
+            % {"method": method}
+        )

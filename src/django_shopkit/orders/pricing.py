@@ -50,22 +50,31 @@ def line_price(product: Any, quantity: int, now: datetime.datetime | None = None
 
 @dataclass(frozen=True)
 class Totals:
-    """Subtotal at list prices, the discounts, and the total to pay."""
+    """Subtotal at list prices, the discounts, shipping, and the total to pay.
+
+    ``total == subtotal - discount_total + shipping_total``.
+    """
 
     subtotal: Decimal
     discount_total: Decimal
     total: Decimal
     quantity: int
+    shipping_total: Decimal = Decimal("0.00")
+
+    @property
+    def goods_total(self) -> Decimal:
+        """Return what the goods cost, discounts applied (the total before shipping)."""
+        return self.subtotal - self.discount_total
 
 
-def totals(lines: Iterable[LinePrice]) -> Totals:
-    """Add up lines: ``total == subtotal - discount_total``."""
+def totals(lines: Iterable[LinePrice], shipping: Decimal = Decimal(0)) -> Totals:
+    """Add up lines and the shipping cost: the one place an order's amounts are computed."""
     subtotal = Decimal(0)
-    total = Decimal(0)
+    goods = Decimal(0)
     quantity = 0
     for line in lines:
         subtotal += line.original_total
-        total += line.line_total
+        goods += line.line_total
         quantity += line.quantity
-    subtotal, total = quantize(subtotal), quantize(total)
-    return Totals(subtotal, quantize(subtotal - total), total, quantity)
+    subtotal, goods, shipping = quantize(subtotal), quantize(goods), quantize(shipping)
+    return Totals(subtotal, subtotal - goods, goods + shipping, quantity, shipping)

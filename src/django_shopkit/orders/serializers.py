@@ -18,6 +18,7 @@ from django_shopkit.loading import get_address_model
 from django_shopkit.orders.abstract_addresses import ADDRESS_FIELDS, validate_country
 from django_shopkit.orders.cart import get_cart_service
 from django_shopkit.orders.pricing import LinePrice
+from django_shopkit.orders.shipping import get_shipping_method
 from django_shopkit.validators import NoControlCharactersMixin
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "AddressSerializer",
     "AddressSnapshotSerializer",
     "CartItemSerializer",
+    "CartQuerySerializer",
     "CartSerializer",
     "CheckoutSerializer",
     "CountryField",
@@ -36,6 +38,8 @@ __all__ = [
     "PaymentPendingSerializer",
     "PaymentSerializer",
     "PurchaseSerializer",
+    "ShippingQuerySerializer",
+    "ShippingQuoteSerializer",
     "UpdateCartItemSerializer",
     "WebhookAnswerSerializer",
 ]
@@ -106,8 +110,20 @@ class UpdateCartItemSerializer(AddToCartSerializer):
     quantity = serializers.IntegerField(min_value=1)
 
 
+class ShippingQuoteSerializer(serializers.Serializer[Any]):
+    """An available shipping method and its cost for the cart and address."""
+
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    cost = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+
 class CartSerializer(serializers.Serializer[Any]):
-    """The cart: lines and totals. Pass ``{"cart": cart, "items": [...], "totals": Totals}``."""
+    """The cart: lines and totals.
+
+    Pass ``{"cart": cart, "items": [...], "totals": Totals, "shipping_method": quote}``; the
+    quote (a ShippingQuote, or None) is the shipping method the totals include.
+    """
 
     id = serializers.IntegerField(source="cart.pk", read_only=True, allow_null=True)
     items = CartItemSerializer(many=True, read_only=True)
@@ -118,6 +134,10 @@ class CartSerializer(serializers.Serializer[Any]):
     )
     discount_total = serializers.DecimalField(
         source="totals.discount_total", max_digits=12, decimal_places=2, read_only=True
+    )
+    shipping_method = ShippingQuoteSerializer(read_only=True, allow_null=True)
+    shipping_total = serializers.DecimalField(
+        source="totals.shipping_total", max_digits=12, decimal_places=2, read_only=True
     )
     total = serializers.DecimalField(
         source="totals.total", max_digits=12, decimal_places=2, read_only=True
@@ -199,6 +219,19 @@ class CheckoutSerializer(serializers.Serializer[Any]):
     shipping_address = AddressSerializer(required=False)
     billing_address_id = serializers.IntegerField(min_value=1, required=False)
     billing_address = AddressSerializer(required=False)
+    shipping_method = serializers.CharField(
+        max_length=50,
+        required=False,
+        help_text=_("Code of a method from shipping-methods/; required when the shop has any."),
+    )
+
+    def validate_shipping_method(self, value: str) -> str:
+        """Refuse a code that names no configured shipping method."""
+        if get_shipping_method(value) is None:
+            raise serializers.ValidationError(
+                _("“%(code)s” is not a shipping method of this shop.") % {"code": value}
+            )
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Refuse an address given both by id and inline; require one where settings say so."""
@@ -212,9 +245,40 @@ class CheckoutSerializer(serializers.Serializer[Any]):
             and "shipping_address_id" not in attrs
         ):
             errors["shipping_address"] = _("A shipping address is required.")
+        if settings.SHOPKIT_SHIPPING_METHODS and not attrs.get("shipping_method"):
+            errors["shipping_method"] = _("Choose a shipping method.")
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+class ShippingQuerySerializer(NoControlCharactersMixin, serializers.Serializer[Any]):
+    """Query of ``shipping-methods/`` and ``cart/``: the address, by id or by its parts."""
+
+    address_id = serializers.IntegerField(
+        min_value=1, required=False, help_text=_("One of your addresses.")
+    )
+    country = CountryField(required=False)
+    region = serializers.CharField(max_length=100, required=False)
+    postcode = serializers.CharField(max_length=20, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Refuse an address given by id and by parts at once."""
+        if "address_id" in attrs and {"country", "region", "postcode"} & set(attrs):
+            raise serializers.ValidationError(
+                {"address_id": _("Give the address by id or by its parts, not both.")}
+            )
+        return attrs
+
+
+class CartQuerySerializer(ShippingQuerySerializer):
+    """Query of ``cart/``: an address and a shipping method put shipping into the totals."""
+
+    shipping_method = serializers.CharField(max_length=50, required=False)
+
+    def validate_shipping_method(self, value: str) -> str:
+        """Refuse a code that names no configured shipping method."""
+        return CheckoutSerializer().validate_shipping_method(value)
 
 
 class OrderItemSerializer(serializers.Serializer[Any]):
@@ -277,6 +341,9 @@ class OrderSerializer(serializers.Serializer[Any]):
     currency = serializers.CharField(read_only=True)
     subtotal = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     discount_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    shipping_method = serializers.CharField(read_only=True)
+    shipping_method_name = serializers.CharField(read_only=True)
+    shipping_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     amount_refunded = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -31,6 +32,7 @@ from django_shopkit.orders.exceptions import (
     ProductUnavailable,
 )
 from django_shopkit.orders.pricing import LinePrice, line_price, totals
+from django_shopkit.orders.shipping import ShippingQuote
 from django_shopkit.orders.states import ALLOWED_TRANSITIONS
 
 __all__ = [
@@ -77,6 +79,8 @@ class CheckoutDetails:
 
     shipping_address: dict[str, str] | None = None
     billing_address: dict[str, str] | None = None
+    #: The code of the chosen shipping method (``SHOPKIT_SHIPPING_METHODS``), if any.
+    shipping_method: str | None = None
 
 
 _NO_DETAILS = CheckoutDetails()
@@ -288,7 +292,8 @@ class OrderService(OrderPayments):
         self.validate_lines(lines)
         now = timezone.now()
         prices: list[LinePrice] = [line_price(line.product, line.quantity, now) for line in lines]
-        amounts = totals(prices)
+        shipping = self.quote_shipping(lines, prices, details)
+        amounts = totals(prices, shipping.cost if shipping else Decimal(0))
         order_model = get_order_model()
         email_field = getattr(user, "get_email_field_name", lambda: "email")()
         order: Any = order_model(
@@ -297,6 +302,9 @@ class OrderService(OrderPayments):
             currency=settings.SHOPKIT_CURRENCY,
             subtotal=amounts.subtotal,
             discount_total=amounts.discount_total,
+            shipping_method=shipping.code if shipping else "",
+            shipping_method_name=shipping.name if shipping else "",
+            shipping_total=amounts.shipping_total,
             total=amounts.total,
             shipping_address=details.shipping_address,
             # Billed where it is shipped unless the buyer said otherwise.
@@ -327,6 +335,21 @@ class OrderService(OrderPayments):
         prefetch_related_objects([order], "items")
         self.on_commit(self.order_placed, order)
         return order
+
+    def quote_shipping(
+        self, lines: Sequence[OrderLine], prices: Sequence[LinePrice], details: CheckoutDetails
+    ) -> ShippingQuote | None:
+        """Return the chosen method's quote for these lines and address, None without a choice.
+
+        Decided again here, inside the order's transaction, on the lines being ordered: a method
+        that became unavailable since the buyer chose it (the cart or the address changed, the
+        goods total fell below a threshold) raises ShippingUnavailable.
+        """
+        if not details.shipping_method:
+            return None
+        return get_cart_service().quote_shipping(
+            lines, prices, details.shipping_address, details.shipping_method
+        )
 
     def order_placed(self, order: Any) -> None:
         """Run after an order was committed: send the confirmation, then ``order_placed``."""

@@ -14,6 +14,7 @@ from django_shopkit.orders.views import (
     CartView,
     CheckoutView,
     OrderViewSet,
+    ShippingMethodsView,
 )
 from django_shopkit.orders.webhooks import PaymentWebhookView
 
@@ -25,6 +26,7 @@ router.register("addresses", AddressViewSet, basename="shopkit-address")
 extra_urlpatterns: list[URLPattern | URLResolver] = [
     path("cart/", CartView.as_view(), name="shopkit-cart"),
     path("checkout/", CheckoutView.as_view(), name="shopkit-checkout"),
+    path("shipping-methods/", ShippingMethodsView.as_view(), name="shopkit-shipping-methods"),
     # Buy now belongs to the orders app: it stays whatever product ViewSet is registered.
     path("products/<str:pk>/purchase/", PurchaseView.as_view(), name="shopkit-product-purchase"),
     path("payments/webhook/", PaymentWebhookView.as_view(), name="shopkit-payment-webhook"),

@@ -10,6 +10,7 @@ order services named by ``SHOPKIT_CART_SERVICE`` and ``SHOPKIT_ORDER_SERVICE``.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +28,7 @@ from rest_framework.views import APIView
 from django_shopkit.catalog.services import OutOfStock
 from django_shopkit.loading import get_address_model, get_cart_item_model, get_order_model
 from django_shopkit.openapi import ERROR_RESPONSES
-from django_shopkit.orders.addresses import get_own_address, snapshot_of
+from django_shopkit.orders.addresses import resolve_address, snapshot_of
 from django_shopkit.orders.cart import cart_owner
 from django_shopkit.orders.exceptions import (
     AddressNotFound,
@@ -37,17 +38,21 @@ from django_shopkit.orders.exceptions import (
     PaymentDeclined,
     PaymentPending,
     PaymentProcessing,
+    ShippingUnavailable,
 )
 from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, extend_schema
 from django_shopkit.orders.serializers import (
     AddressSerializer,
     AddToCartSerializer,
     CartItemSerializer,
+    CartQuerySerializer,
     CartSerializer,
     CheckoutSerializer,
     OrderSerializer,
     PaymentPendingSerializer,
     PaySerializer,
+    ShippingQuerySerializer,
+    ShippingQuoteSerializer,
     UpdateCartItemSerializer,
 )
 from django_shopkit.orders.services import (
@@ -76,6 +81,7 @@ __all__ = [
     "OrderViewSet",
     "PaymentRequired",
     "PaymentUnavailable",
+    "ShippingMethodsView",
     "get_idempotency_key",
 ]
 
@@ -111,7 +117,7 @@ def to_api_exception(exc: Exception) -> Exception:
     # Before OrderError: InsufficientStock is both, and a stock conflict is a 409, not a 400.
     if isinstance(exc, OutOfStock):
         return Conflict(str(exc), code="out_of_stock")
-    if isinstance(exc, InvalidTransition):
+    if isinstance(exc, InvalidTransition | ShippingUnavailable):
         return Conflict(exc.message, code=exc.code)
     if isinstance(exc, PaymentDeclined):
         return PaymentRequired(exc.message, code=exc.code)
@@ -160,14 +166,27 @@ class CartView(OrderErrorsMixin, APIView):
     shopkit_throttle_scope = CART
     serializer_class = CartSerializer
 
-    @extend_schema(responses=CartSerializer)
+    @extend_schema(parameters=[CartQuerySerializer], responses=CartSerializer)
     def get(self, request: Request) -> Response:
-        """Return the cart; a visitor who never added anything gets an empty one."""
+        """Return the cart; a visitor who never added anything gets an empty one.
+
+        With ``shipping_method`` and an address (``address_id``, or ``country`` and maybe
+        ``region`` and ``postcode``) the totals include shipping: ``409`` when that method
+        cannot ship this cart there.
+        """
+        query = CartQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        address = shipping_address_of(request, query.validated_data)
         service = get_cart_service()
         cart = service.get_cart(cart_owner(request), create=False)
         items = list(service.lines(cart))
         # Priced once: the serializer reads each line's price that price_lines() set.
-        data = {"cart": cart, "items": items, "totals": service.totals(service.price_lines(items))}
+        prices = service.price_lines(items)
+        quote = None
+        if code := query.validated_data.get("shipping_method"):
+            quote = service.quote_shipping(items, prices, address, code)
+        totals = service.totals(prices, shipping=quote.cost if quote else Decimal(0))
+        data = {"cart": cart, "items": items, "totals": totals, "shipping_method": quote}
         return Response(self.serializer_class(data).data)
 
     @extend_schema(responses={204: None})
@@ -176,6 +195,37 @@ class CartView(OrderErrorsMixin, APIView):
         service = get_cart_service()
         service.clear(service.get_cart(cart_owner(request), create=False))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def shipping_address_of(request: Request, data: dict[str, Any]) -> dict[str, str] | None:
+    """Return the address of a validated ShippingQuerySerializer: own by id, parts, or None."""
+    if data.get("address_id") is not None:
+        return resolve_address(request.user, {"address_id": data["address_id"]}, "address")
+    if data.get("country"):
+        return snapshot_of(data)
+    return None
+
+
+class ShippingMethodsView(OrderErrorsMixin, APIView):
+    """``GET shipping-methods/``: the methods that can ship the visitor's cart to an address."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = THROTTLE_CLASSES
+    shopkit_throttle_scope = CART
+    serializer_class = ShippingQuoteSerializer
+
+    @extend_schema(
+        parameters=[ShippingQuerySerializer], responses=ShippingQuoteSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        """Return the available methods with their cost, in the shop's order."""
+        query = ShippingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        address = shipping_address_of(request, query.validated_data)
+        service = get_cart_service()
+        items = list(service.lines(service.get_cart(cart_owner(request), create=False)))
+        quotes = service.shipping_quotes(items, service.price_lines(items), address)
+        return Response(self.serializer_class(quotes, many=True).data)
 
 
 class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
@@ -269,16 +319,12 @@ class CheckoutView(OrderErrorsMixin, APIView):
         return Response(self.serializer_class(order).data, status=code)
 
     def get_checkout_details(self, request: Request, data: dict[str, Any]) -> CheckoutDetails:
-        """Return the addresses of the validated input as snapshots for the order."""
-        snapshots: dict[str, dict[str, str] | None] = {}
-        for role in ("shipping_address", "billing_address"):
-            if f"{role}_id" in data:
-                snapshots[role] = get_own_address(request.user, data[f"{role}_id"]).to_snapshot()
-            elif role in data:
-                snapshots[role] = snapshot_of(data[role])
-            else:
-                snapshots[role] = None
-        return CheckoutDetails(**snapshots)
+        """Return the addresses of the validated input as snapshots, and the shipping method."""
+        return CheckoutDetails(
+            shipping_address=resolve_address(request.user, data, "shipping_address"),
+            billing_address=resolve_address(request.user, data, "billing_address"),
+            shipping_method=data.get("shipping_method") or None,
+        )
 
 
 class AddressViewSet(OrderErrorsMixin, viewsets.ModelViewSet[Any]):

@@ -250,3 +250,25 @@ def test_without_methods_orders_carry_no_shipping(api, user):
     fill_cart(user, (make_product(price="5.00"), 1))
     body = api.post(reverse("shopkit-checkout")).json()
     assert (body["shipping_method"], body["shipping_total"], body["total"]) == ("", "0.00", "5.00")
+
+
+def test_docs_settings_example_configures_working_methods(user):
+    from pathlib import Path
+
+    from tests.docs_blocks import code_blocks
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "addresses.rst"
+    (block,) = [b for b in code_blocks(page) if "SHOPKIT_SHIPPING_METHODS =" in b.text]
+    namespace: dict = {}
+    exec(compile(block.text, str(page), "exec"), namespace)
+    heavy = make_product(price="30.00", weight=Decimal("3"))
+    with override_settings(SHOPKIT_SHIPPING_METHODS=namespace["SHOPKIT_SHIPPING_METHODS"]):
+        quotes = {
+            m.code: m.quote(request_for((heavy, 2), country="AT")) for m in get_shipping_methods()
+        }
+    assert {code: q.cost for code, q in quotes.items() if q} == {
+        "standard": Decimal("4.90"),
+        "free": Decimal("0.00"),
+        "parcel": Decimal("9.50"),
+    }
+    assert quotes["standard"].name == "Standard (3-5 days)"

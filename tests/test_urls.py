@@ -84,6 +84,7 @@ def test_api_root_lists_every_endpoint_and_each_link_resolves(client, django_ass
         "cart",
         "checkout",
         "payments/webhook",
+        "shipping-methods",
     ]
     for key, url in links.items():
         path = url.removeprefix("http://testserver")

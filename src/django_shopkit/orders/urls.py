@@ -26,10 +26,10 @@ router.register("addresses", AddressViewSet, basename="shopkit-address")
 extra_urlpatterns: list[URLPattern | URLResolver] = [
     path("cart/", CartView.as_view(), name="shopkit-cart"),
     path("checkout/", CheckoutView.as_view(), name="shopkit-checkout"),
-    path("shipping-methods/", ShippingMethodsView.as_view(), name="shopkit-shipping-methods"),
     # Buy now belongs to the orders app: it stays whatever product ViewSet is registered.
     path("products/<str:pk>/purchase/", PurchaseView.as_view(), name="shopkit-product-purchase"),
     path("payments/webhook/", PaymentWebhookView.as_view(), name="shopkit-payment-webhook"),
+    path("shipping-methods/", ShippingMethodsView.as_view(), name="shopkit-shipping-methods"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [*extra_urlpatterns, *router.urls]

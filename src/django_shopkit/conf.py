@@ -158,6 +158,14 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     #: The shop's shipping methods: dotted paths of ``ShippingMethod`` classes, or dicts
     #: ``{"class": "dotted.path", **options}``; empty: orders carry no shipping.
     SHIPPING_METHODS: tuple[Any, ...] = ()
+    #: Dotted path of the tax strategy class: ``...tax.NoTax`` or ``...tax.CountryRates``.
+    TAX_STRATEGY: str = "django_shopkit.orders.tax.NoTax"
+    #: Whether product prices and shipping rates are entered with tax included (EU style).
+    PRICES_INCLUDE_TAX: bool = False
+    #: ``CountryRates``' rates in percent, by country (``"DE"``) or region (``"US-CA"``).
+    TAX_RATES: dict[str, Any] = {}
+    #: Country whose rate applies before the buyer's address is known (the shop's own).
+    TAX_DEFAULT_COUNTRY: str = ""
     #: Refuse a checkout without a shipping address (by id or inline).
     REQUIRE_SHIPPING_ADDRESS: bool = False
     #: Merge an anonymous visitor's session cart into the user's cart at login.
@@ -295,6 +303,10 @@ if TYPE_CHECKING:
         SHOPKIT_MERGE_CART_AT_LOGIN: bool
         SHOPKIT_REQUIRE_SHIPPING_ADDRESS: bool
         SHOPKIT_SHIPPING_METHODS: tuple[Any, ...]
+        SHOPKIT_TAX_STRATEGY: str
+        SHOPKIT_PRICES_INCLUDE_TAX: bool
+        SHOPKIT_TAX_RATES: dict[str, Any]
+        SHOPKIT_TAX_DEFAULT_COUNTRY: str
         SHOPKIT_SESSION_CART_MAX_AGE: int | None
         SHOPKIT_JSON_MAX_DEPTH: int
         SHOPKIT_THROTTLE_RATES: dict[str, str | None]

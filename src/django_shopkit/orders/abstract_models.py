@@ -203,6 +203,18 @@ class AbstractOrder(models.Model):
     shipping_total = models.DecimalField(
         _("shipping total"), max_digits=12, decimal_places=2, default=0
     )
+    #: The tax shipping holds (or carries) and its rate in percent.
+    shipping_tax = models.DecimalField(
+        _("shipping tax"), max_digits=12, decimal_places=2, default=0
+    )
+    shipping_tax_rate = models.DecimalField(
+        _("shipping tax rate"), max_digits=6, decimal_places=3, default=0
+    )
+    #: Every tax of the order, the lines' (each rounded on its own) and shipping's.
+    tax_total = models.DecimalField(_("tax total"), max_digits=12, decimal_places=2, default=0)
+    #: Whether the amounts above were entered with tax (``total`` holds ``tax_total``) or
+    #: without (``total`` adds it).
+    prices_include_tax = models.BooleanField(_("prices include tax"), default=False)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     #: Captured by the order's payment; written by the payment service only.
     amount_paid = models.DecimalField(
@@ -284,6 +296,15 @@ class AbstractOrderItem(models.Model):
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
+    #: The line total split at the rate applied (percent), rounded half-up per line.
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=6, decimal_places=3, default=0)
+    net_total = models.DecimalField(
+        _("net total"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    tax_total = models.DecimalField(_("tax total"), max_digits=12, decimal_places=2, default=0)
+    gross_total = models.DecimalField(
+        _("gross total"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         abstract = True

@@ -37,12 +37,14 @@ from django_shopkit.orders.shipping import (
     available_methods,
     get_shipping_method,
 )
+from django_shopkit.orders.tax import get_tax_strategy
 
 __all__ = [
     "CART_SESSION_KEY",
     "CappedLine",
     "CartService",
     "MergeResult",
+    "Quote",
     "SessionOwner",
     "cart_owner",
     "get_cart_service",
@@ -116,6 +118,15 @@ class CappedLine:
         return _(
             "Only %(kept)d of “%(name)s” could be kept in your cart (%(requested)d requested)."
         ) % {"kept": self.kept, "name": self.product.name, "requested": self.requested}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What :meth:`CartService.quote` computed: line prices, the shipping quote and totals."""
+
+    prices: list[LinePrice]
+    shipping: ShippingQuote | None
+    totals: Totals
 
 
 @dataclass
@@ -328,23 +339,61 @@ class CartService:
         )
         return count
 
-    def price_lines(self, items: Iterable[Any]) -> list[LinePrice]:
+    def price_lines(self, items: Iterable[Any], address: Any = None) -> list[LinePrice]:
         """Price each line at current prices, set it as ``line.line_price``, return them in order.
 
         The views price a cart once and reuse each LinePrice for the line's fields and for
         :meth:`totals`. All lines are priced at one instant, so a discount that starts or ends
-        mid-request cannot apply to some lines and not others.
+        mid-request cannot apply to some lines and not others. Tax rates are the tax
+        strategy's for ``address`` (a snapshot; None: the shop's default country).
         """
-        now = timezone.now()
-        prices: list[LinePrice] = []
-        for item in items:
-            item.line_price = line_price(item.product, item.quantity, now)
-            prices.append(item.line_price)
+        items = list(items)
+        prices = self.price(items, address)
+        for item, price in zip(items, prices, strict=True):
+            item.line_price = price
         return prices
 
-    def totals(self, prices: Iterable[LinePrice], shipping: Decimal = Decimal(0)) -> Totals:
-        """Return subtotal, discounts, shipping and total of lines priced by :meth:`price_lines`."""
-        return totals(prices, shipping)
+    def price(self, lines: Iterable[Any], address: Any = None) -> list[LinePrice]:
+        """Return the LinePrice of each line (anything with ``product`` and ``quantity``)."""
+        now = timezone.now()
+        strategy = get_tax_strategy()
+        return [
+            line_price(line.product, line.quantity, now, strategy.rate_for(line.product, address))
+            for line in lines
+        ]
+
+    def totals(
+        self,
+        prices: Iterable[LinePrice],
+        shipping: Decimal = Decimal(0),
+        shipping_tax_rate: Decimal = Decimal(0),
+    ) -> Totals:
+        """Return subtotal, discounts, shipping, tax and total of lines priced by :meth:`price`."""
+        return totals(prices, shipping, shipping_tax_rate)
+
+    def quote(
+        self,
+        lines: Sequence[Any],
+        address: Any = None,
+        shipping_method: str | None = None,
+        *,
+        prices: Sequence[LinePrice] | None = None,
+    ) -> Quote:
+        """Price ``lines`` for ``address`` with the chosen shipping; the cart and checkout's sum.
+
+        The cart view and checkout both come here, so a cart shows what its order will say.
+        ``prices`` reuses lines priced already (:meth:`price_lines`). An unavailable
+        ``shipping_method`` raises ShippingUnavailable.
+        """
+        if prices is None:
+            prices = self.price(lines, address)
+        shipping = None
+        shipping_rate = Decimal(0)
+        if shipping_method:
+            shipping = self.quote_shipping(lines, prices, address, shipping_method)
+            shipping_rate = get_tax_strategy().shipping_rate(address, [p.tax_rate for p in prices])
+        amounts = self.totals(prices, shipping.cost if shipping else Decimal(0), shipping_rate)
+        return Quote(list(prices), shipping, amounts)
 
     def shipping_quotes(
         self, items: Sequence[Any], prices: Sequence[LinePrice], address: Any

@@ -14,12 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from django_shopkit.conf import settings
-from django_shopkit.loading import get_address_model
-from django_shopkit.orders.abstract_addresses import ADDRESS_FIELDS, validate_country
 from django_shopkit.orders.cart import get_cart_service
+from django_shopkit.orders.checkout_serializers import (
+    AddressSerializer,
+    AddressSnapshotSerializer,
+    CartQuerySerializer,
+    CheckoutSerializer,
+    CountryField,
+    ShippingQuerySerializer,
+    ShippingQuoteSerializer,
+)
 from django_shopkit.orders.pricing import LinePrice
-from django_shopkit.orders.shipping import get_shipping_method
-from django_shopkit.validators import NoControlCharactersMixin
 
 __all__ = [
     "AddToCartSerializer",
@@ -61,6 +66,10 @@ class CartItemSerializer(serializers.Serializer[Any]):
     original_unit_price = serializers.SerializerMethodField()
     unit_price = serializers.SerializerMethodField()
     line_total = serializers.SerializerMethodField()
+    tax_rate = serializers.SerializerMethodField()
+    net_total = serializers.SerializerMethodField()
+    tax_total = serializers.SerializerMethodField()
+    gross_total = serializers.SerializerMethodField()
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         """Return the line's fields, pricing the line first unless the cart service did."""
@@ -87,6 +96,26 @@ class CartItemSerializer(serializers.Serializer[Any]):
         price: LinePrice = item.line_price
         return str(price.line_total)
 
+    def get_tax_rate(self, item: Any) -> str:
+        """Return the tax rate applied, in percent."""
+        price: LinePrice = item.line_price
+        return str(price.tax_rate)
+
+    def get_net_total(self, item: Any) -> str:
+        """Return the line total without tax."""
+        price: LinePrice = item.line_price
+        return str(price.tax.net)
+
+    def get_tax_total(self, item: Any) -> str:
+        """Return the tax of the line, rounded on its own."""
+        price: LinePrice = item.line_price
+        return str(price.tax.tax)
+
+    def get_gross_total(self, item: Any) -> str:
+        """Return the line total with tax."""
+        price: LinePrice = item.line_price
+        return str(price.tax.gross)
+
 
 class AddToCartSerializer(serializers.Serializer[Any]):
     """Input of ``POST cart/items/``."""
@@ -110,14 +139,6 @@ class UpdateCartItemSerializer(AddToCartSerializer):
     quantity = serializers.IntegerField(min_value=1)
 
 
-class ShippingQuoteSerializer(serializers.Serializer[Any]):
-    """An available shipping method and its cost for the cart and address."""
-
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    cost = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
-
-
 class CartSerializer(serializers.Serializer[Any]):
     """The cart: lines and totals.
 
@@ -139,6 +160,15 @@ class CartSerializer(serializers.Serializer[Any]):
     shipping_total = serializers.DecimalField(
         source="totals.shipping_total", max_digits=12, decimal_places=2, read_only=True
     )
+    shipping_tax = serializers.DecimalField(
+        source="totals.shipping_tax", max_digits=12, decimal_places=2, read_only=True
+    )
+    tax_total = serializers.DecimalField(
+        source="totals.tax_total", max_digits=12, decimal_places=2, read_only=True
+    )
+    prices_include_tax = serializers.BooleanField(
+        source="totals.prices_include_tax", read_only=True
+    )
     total = serializers.DecimalField(
         source="totals.total", max_digits=12, decimal_places=2, read_only=True
     )
@@ -147,138 +177,6 @@ class CartSerializer(serializers.Serializer[Any]):
         """Return ``SHOPKIT_CURRENCY``."""
         currency: str = settings.SHOPKIT_CURRENCY
         return currency
-
-
-class CountryField(serializers.CharField):
-    """An ISO 3166-1 alpha-2 country code; lower case and spaces around are accepted."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 2)
-        kwargs.setdefault("help_text", _("ISO 3166-1 alpha-2 country code, such as DE or US."))
-        super().__init__(**kwargs)
-        self.validators.append(validate_country)
-
-    def to_internal_value(self, data: Any) -> str:
-        """Return the code in upper case."""
-        value: str = super().to_internal_value(data)
-        return value.upper()
-
-
-class AddressSerializer(NoControlCharactersMixin, serializers.Serializer[Any]):
-    """An address of the user's address book (input and output); also an inline address."""
-
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=200)
-    line1 = serializers.CharField(max_length=200)
-    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    city = serializers.CharField(max_length=100)
-    postcode = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    country = CountryField()
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
-
-    def create(self, validated_data: dict[str, Any]) -> Any:
-        """Add the address to the book of the user passed to ``save(user=...)``."""
-        return get_address_model()._default_manager.create(**validated_data)
-
-    def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        """Change the fields given (``PATCH``) or all of them (``PUT``); never the owner."""
-        validated_data.pop("user", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.save(update_fields=[*validated_data, "updated_at"])
-        return instance
-
-
-class AddressSnapshotSerializer(serializers.Serializer[Any]):
-    """An address as the order stores it: a copy taken at checkout."""
-
-    name = serializers.CharField(read_only=True)
-    line1 = serializers.CharField(read_only=True)
-    line2 = serializers.CharField(read_only=True)
-    city = serializers.CharField(read_only=True)
-    postcode = serializers.CharField(read_only=True)
-    region = serializers.CharField(read_only=True)
-    country = serializers.CharField(read_only=True)
-    phone = serializers.CharField(read_only=True)
-
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        """Return the stored snapshot's fields (blank for any it lacks)."""
-        return {name: str(instance.get(name) or "") for name in ADDRESS_FIELDS}
-
-
-class CheckoutSerializer(serializers.Serializer[Any]):
-    """Input of ``POST checkout/``: each address by id from the book, or inline; all optional.
-
-    The billing address defaults to the shipping address.
-    """
-
-    shipping_address_id = serializers.IntegerField(min_value=1, required=False)
-    shipping_address = AddressSerializer(required=False)
-    billing_address_id = serializers.IntegerField(min_value=1, required=False)
-    billing_address = AddressSerializer(required=False)
-    shipping_method = serializers.CharField(
-        max_length=50,
-        required=False,
-        help_text=_("Code of a method from shipping-methods/; required when the shop has any."),
-    )
-
-    def validate_shipping_method(self, value: str) -> str:
-        """Refuse a code that names no configured shipping method."""
-        if get_shipping_method(value) is None:
-            raise serializers.ValidationError(
-                _("“%(code)s” is not a shipping method of this shop.") % {"code": value}
-            )
-        return value
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """Refuse an address given both by id and inline; require one where settings say so."""
-        errors: dict[str, Any] = {}
-        for role in ("shipping_address", "billing_address"):
-            if role in attrs and f"{role}_id" in attrs:
-                errors[role] = _("Give the address by id or inline, not both.")
-        if (
-            settings.SHOPKIT_REQUIRE_SHIPPING_ADDRESS
-            and "shipping_address" not in attrs
-            and "shipping_address_id" not in attrs
-        ):
-            errors["shipping_address"] = _("A shipping address is required.")
-        if settings.SHOPKIT_SHIPPING_METHODS and not attrs.get("shipping_method"):
-            errors["shipping_method"] = _("Choose a shipping method.")
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
-
-class ShippingQuerySerializer(NoControlCharactersMixin, serializers.Serializer[Any]):
-    """Query of ``shipping-methods/`` and ``cart/``: the address, by id or by its parts."""
-
-    address_id = serializers.IntegerField(
-        min_value=1, required=False, help_text=_("One of your addresses.")
-    )
-    country = CountryField(required=False)
-    region = serializers.CharField(max_length=100, required=False)
-    postcode = serializers.CharField(max_length=20, required=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """Refuse an address given by id and by parts at once."""
-        if "address_id" in attrs and {"country", "region", "postcode"} & set(attrs):
-            raise serializers.ValidationError(
-                {"address_id": _("Give the address by id or by its parts, not both.")}
-            )
-        return attrs
-
-
-class CartQuerySerializer(ShippingQuerySerializer):
-    """Query of ``cart/``: an address and a shipping method put shipping into the totals."""
-
-    shipping_method = serializers.CharField(max_length=50, required=False)
-
-    def validate_shipping_method(self, value: str) -> str:
-        """Refuse a code that names no configured shipping method."""
-        return CheckoutSerializer().validate_shipping_method(value)
 
 
 class OrderItemSerializer(serializers.Serializer[Any]):
@@ -292,6 +190,14 @@ class OrderItemSerializer(serializers.Serializer[Any]):
     original_unit_price = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     unit_price = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     line_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    tax_rate = serializers.DecimalField(max_digits=6, decimal_places=3, read_only=True)
+    net_total = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True
+    )
+    tax_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    gross_total = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True
+    )
 
 
 class PaymentActionSerializer(serializers.Serializer[Any]):
@@ -344,6 +250,10 @@ class OrderSerializer(serializers.Serializer[Any]):
     shipping_method = serializers.CharField(read_only=True)
     shipping_method_name = serializers.CharField(read_only=True)
     shipping_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    shipping_tax = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    shipping_tax_rate = serializers.DecimalField(max_digits=6, decimal_places=3, read_only=True)
+    tax_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    prices_include_tax = serializers.BooleanField(read_only=True)
     total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     amount_refunded = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)

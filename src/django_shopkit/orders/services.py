@@ -10,12 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from django_shopkit.catalog.services import OutOfStock, get_catalog_service
@@ -31,8 +29,6 @@ from django_shopkit.orders.exceptions import (
     InvalidQuantity,
     ProductUnavailable,
 )
-from django_shopkit.orders.pricing import LinePrice, line_price, totals
-from django_shopkit.orders.shipping import ShippingQuote
 from django_shopkit.orders.states import ALLOWED_TRANSITIONS
 
 __all__ = [
@@ -290,10 +286,10 @@ class OrderService(OrderPayments):
         """Write an order for ``lines`` inside the caller's transaction."""
         details = details or _NO_DETAILS
         self.validate_lines(lines)
-        now = timezone.now()
-        prices: list[LinePrice] = [line_price(line.product, line.quantity, now) for line in lines]
-        shipping = self.quote_shipping(lines, prices, details)
-        amounts = totals(prices, shipping.cost if shipping else Decimal(0))
+        quote = get_cart_service().quote(
+            lines, details.shipping_address, details.shipping_method or None
+        )
+        prices, shipping, amounts = quote.prices, quote.shipping, quote.totals
         order_model = get_order_model()
         email_field = getattr(user, "get_email_field_name", lambda: "email")()
         order: Any = order_model(
@@ -305,6 +301,10 @@ class OrderService(OrderPayments):
             shipping_method=shipping.code if shipping else "",
             shipping_method_name=shipping.name if shipping else "",
             shipping_total=amounts.shipping_total,
+            shipping_tax=amounts.shipping_tax,
+            shipping_tax_rate=amounts.shipping_tax_rate,
+            tax_total=amounts.tax_total,
+            prices_include_tax=amounts.prices_include_tax,
             total=amounts.total,
             shipping_address=details.shipping_address,
             # Billed where it is shipped unless the buyer said otherwise.
@@ -326,6 +326,10 @@ class OrderService(OrderPayments):
                 original_unit_price=price.original_unit_price,
                 quantity=line.quantity,
                 line_total=price.line_total,
+                tax_rate=price.tax_rate,
+                net_total=price.tax.net,
+                tax_total=price.tax.tax,
+                gross_total=price.tax.gross,
             )
             for line, price in zip(lines, prices, strict=True)
         ]
@@ -335,21 +339,6 @@ class OrderService(OrderPayments):
         prefetch_related_objects([order], "items")
         self.on_commit(self.order_placed, order)
         return order
-
-    def quote_shipping(
-        self, lines: Sequence[OrderLine], prices: Sequence[LinePrice], details: CheckoutDetails
-    ) -> ShippingQuote | None:
-        """Return the chosen method's quote for these lines and address, None without a choice.
-
-        Decided again here, inside the order's transaction, on the lines being ordered: a method
-        that became unavailable since the buyer chose it (the cart or the address changed, the
-        goods total fell below a threshold) raises ShippingUnavailable.
-        """
-        if not details.shipping_method:
-            return None
-        return get_cart_service().quote_shipping(
-            lines, prices, details.shipping_address, details.shipping_method
-        )
 
     def order_placed(self, order: Any) -> None:
         """Run after an order was committed: send the confirmation, then ``order_placed``."""

@@ -10,7 +10,6 @@ order services named by ``SHOPKIT_CART_SERVICE`` and ``SHOPKIT_ORDER_SERVICE``.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -181,12 +180,15 @@ class CartView(OrderErrorsMixin, APIView):
         cart = service.get_cart(cart_owner(request), create=False)
         items = list(service.lines(cart))
         # Priced once: the serializer reads each line's price that price_lines() set.
-        prices = service.price_lines(items)
-        quote = None
-        if code := query.validated_data.get("shipping_method"):
-            quote = service.quote_shipping(items, prices, address, code)
-        totals = service.totals(prices, shipping=quote.cost if quote else Decimal(0))
-        data = {"cart": cart, "items": items, "totals": totals, "shipping_method": quote}
+        prices = service.price_lines(items, address)
+        code = query.validated_data.get("shipping_method")
+        quote = service.quote(items, address, code, prices=prices)
+        data = {
+            "cart": cart,
+            "items": items,
+            "totals": quote.totals,
+            "shipping_method": quote.shipping,
+        }
         return Response(self.serializer_class(data).data)
 
     @extend_schema(responses={204: None})
@@ -224,7 +226,7 @@ class ShippingMethodsView(OrderErrorsMixin, APIView):
         address = shipping_address_of(request, query.validated_data)
         service = get_cart_service()
         items = list(service.lines(service.get_cart(cart_owner(request), create=False)))
-        quotes = service.shipping_quotes(items, service.price_lines(items), address)
+        quotes = service.shipping_quotes(items, service.price_lines(items, address), address)
         return Response(self.serializer_class(quotes, many=True).data)
 
 

@@ -84,7 +84,7 @@ def test_cart_api_output_is_unchanged(api, user, priced_cart):
     items = ",".join(
         f'{{"id":{pk},"product":{p.pk},"product_name":"{p.name}","product_slug":"{p.slug}",'
         f'"quantity":2,"original_unit_price":"{o}","unit_price":"{u}","line_total":"{t}",'
-        f'"tax_rate":"0","net_total":"{t}","tax_total":"0.00","gross_total":"{t}"}}'
+        f'"tax_rate":"0.000","net_total":"{t}","tax_total":"0.00","gross_total":"{t}"}}'
         for pk, p, o, u, t in lines
     )
     assert body == (

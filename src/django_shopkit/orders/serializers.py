@@ -8,6 +8,7 @@ are the snapshot taken at checkout.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,9 @@ __all__ = [
     "UpdateCartItemSerializer",
     "WebhookAnswerSerializer",
 ]
+
+
+_RATE_PLACES = Decimal("0.001")
 
 
 def _max_quantity() -> int:
@@ -97,9 +101,9 @@ class CartItemSerializer(serializers.Serializer[Any]):
         return str(price.line_total)
 
     def get_tax_rate(self, item: Any) -> str:
-        """Return the tax rate applied, in percent."""
+        """Return the tax rate applied, in percent, with the three places orders store."""
         price: LinePrice = item.line_price
-        return str(price.tax_rate)
+        return str(price.tax_rate.quantize(_RATE_PLACES))
 
     def get_net_total(self, item: Any) -> str:
         """Return the line total without tax."""

@@ -218,3 +218,35 @@ def test_cart_with_shipping_and_tax_queries_do_not_grow_with_lines(api, user):
     fill_cart(user, *[(make_product(price="12.00"), 1) for _ in range(5)])
     six, tax = count()
     assert (six, tax) == (one, "12.99")
+
+
+def docs_page():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2] / "docs" / "tax.rst"
+
+
+def test_docs_worked_examples_are_what_shopkit_computes():
+    import re
+
+    text = docs_page().read_text()
+    table = text[text.index(":name: tax-examples") : text.index("Rounding per line matters")]
+    cells = re.findall(r"^   [* ] - (.+)$", table, re.M)
+    rows = [cells[i : i + 6] for i in range(6, len(cells), 6)]  # after the header row
+    assert len(rows) == 6
+    for amount, rate, prices, net, tax, gross in rows:
+        split = split_tax(D(amount), D(rate), included=prices == "including")
+        assert (split.net, split.tax, split.gross) == (D(net), D(tax), D(gross)), amount
+
+
+def test_docs_settings_example_is_a_working_configuration():
+    from tests.docs_blocks import code_blocks
+
+    (block,) = [b for b in code_blocks(docs_page()) if b.language == "python"]
+    namespace: dict = {}
+    exec(compile(block.text, "tax.rst", "exec"), namespace)
+    names = {k: v for k, v in namespace.items() if k.startswith("SHOPKIT_")}
+    with override_settings(**names):
+        strategy = get_tax_strategy()
+        assert strategy.rate_for(None, {"country": "AT"}) == D("20")
+        assert strategy.rate_for(None, None) == D("19")

@@ -166,6 +166,10 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     TAX_RATES: dict[str, Any] = {}
     #: Country whose rate applies before the buyer's address is known (the shop's own).
     TAX_DEFAULT_COUNTRY: str = ""
+    #: Let anonymous visitors check out their session cart with an e-mail address.
+    GUEST_CHECKOUT: bool = False
+    #: Seconds a guest's signed order link stays valid (default: 30 days).
+    GUEST_ORDER_LINK_MAX_AGE: int = 30 * 24 * 3600
     #: Refuse a checkout without a shipping address (by id or inline).
     REQUIRE_SHIPPING_ADDRESS: bool = False
     #: Merge an anonymous visitor's session cart into the user's cart at login.
@@ -303,6 +307,8 @@ if TYPE_CHECKING:
         SHOPKIT_MERGE_CART_AT_LOGIN: bool
         SHOPKIT_REQUIRE_SHIPPING_ADDRESS: bool
         SHOPKIT_SHIPPING_METHODS: tuple[Any, ...]
+        SHOPKIT_GUEST_CHECKOUT: bool
+        SHOPKIT_GUEST_ORDER_LINK_MAX_AGE: int
         SHOPKIT_TAX_STRATEGY: str
         SHOPKIT_PRICES_INCLUDE_TAX: bool
         SHOPKIT_TAX_RATES: dict[str, Any]

@@ -250,6 +250,13 @@ class AbstractOrder(models.Model):
                 condition=models.Q(idempotency_key__isnull=False),
                 name="%(app_label)s_%(class)s_idempotency_per_user",
             ),
+            # A guest's key is stored scoped to the session (OrderService.guest_key()). Only
+            # those: orders of deleted users (user set NULL) keep keys that may repeat.
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(user__isnull=True, idempotency_key__startswith="guest:"),
+                name="%(app_label)s_%(class)s_idempotency_per_guest",
+            ),
             models.CheckConstraint(
                 condition=models.Q(total__gte=0, subtotal__gte=0, discount_total__gte=0),
                 name="%(app_label)s_%(class)s_amounts_gte_0",

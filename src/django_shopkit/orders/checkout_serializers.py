@@ -111,6 +111,11 @@ class CheckoutSerializer(serializers.Serializer[Any]):
         required=False,
         help_text=_("Code of a method from shipping-methods/; required when the shop has any."),
     )
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        help_text=_("The buyer's e-mail address: required for a guest (not signed in)."),
+    )
 
     def validate_shipping_method(self, value: str) -> str:
         """Refuse a code that names no configured shipping method."""
@@ -132,6 +137,10 @@ class CheckoutSerializer(serializers.Serializer[Any]):
             and "shipping_address_id" not in attrs
         ):
             errors["shipping_address"] = _("A shipping address is required.")
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and not user.is_authenticated and not attrs.get("email"):
+            errors["email"] = _("An e-mail address is required to check out as a guest.")
         if settings.SHOPKIT_SHIPPING_METHODS and not attrs.get("shipping_method"):
             errors["shipping_method"] = _("Choose a shipping method.")
         if errors:

@@ -11,6 +11,7 @@ from django_shopkit.catalog.services import OutOfStock
 __all__ = [
     "AddressNotFound",
     "EmptyCart",
+    "GuestCheckoutUnavailable",
     "InsufficientStock",
     "InvalidIdempotencyKey",
     "InvalidQuantity",
@@ -168,3 +169,9 @@ class ShippingUnavailable(OrderError):
             )
             % {"method": method}
         )
+
+
+class GuestCheckoutUnavailable(OrderError):
+    """Raised when a guest may not check out: guest checkout is off, or no e-mail was given."""
+
+    code = "guest_checkout_unavailable"

@@ -7,6 +7,7 @@ through :func:`get_order_service` and :func:`get_cart_service`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,16 +15,18 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from django_shopkit.catalog.services import OutOfStock, get_catalog_service
 from django_shopkit.conf import settings
 from django_shopkit.loading import get_class, get_order_item_model, get_order_model
 from django_shopkit.orders import signals
-from django_shopkit.orders.cart import CartService, get_cart_service
+from django_shopkit.orders.cart import CartService, SessionOwner, get_cart_service
 from django_shopkit.orders.charging import OrderPayments
 from django_shopkit.orders.exceptions import (
     EmptyCart,
+    GuestCheckoutUnavailable,
     InsufficientStock,
     InvalidIdempotencyKey,
     InvalidQuantity,
@@ -77,6 +80,10 @@ class CheckoutDetails:
     billing_address: dict[str, str] | None = None
     #: The code of the chosen shipping method (``SHOPKIT_SHIPPING_METHODS``), if any.
     shipping_method: str | None = None
+    #: The buyer's e-mail address: required from a guest, else the user's is used.
+    email: str = ""
+    #: Builds the absolute URL of a guest's order page from the order (for the e-mail).
+    order_link: Callable[[Any], str] | None = None
 
 
 _NO_DETAILS = CheckoutDetails()
@@ -139,6 +146,9 @@ class OrderService(OrderPayments):
         details: CheckoutDetails | None = None,
     ) -> tuple[Any, bool]:
         cart_service = get_cart_service()
+        if isinstance(user, SessionOwner):
+            self.check_guest(details or _NO_DETAILS)
+            idempotency_key = self.guest_key(user, idempotency_key)
 
         def checkout() -> tuple[Any, bool]:
             # Serialises concurrent checkouts of one cart: the second one waits here, then
@@ -241,11 +251,42 @@ class OrderService(OrderPayments):
         return key
 
     def find_by_key(self, user: Any, idempotency_key: str) -> Any:
-        """Return the user's order created with ``idempotency_key``, if any."""
-        order: Any = (
-            get_order_model()._default_manager.filter(user=user, idempotency_key=idempotency_key)
-        ).first()
+        """Return the user's (or the guest session's) order created with the key, if any."""
+        manager = get_order_model()._default_manager
+        if isinstance(user, SessionOwner):
+            # A guest's key is stored scoped to the session already (guest_key()).
+            queryset = manager.filter(user__isnull=True, idempotency_key=idempotency_key)
+        else:
+            queryset = manager.filter(user=user, idempotency_key=idempotency_key)
+        order: Any = queryset.first()
         return order
+
+    def guest_key(self, owner: SessionOwner, idempotency_key: str | None) -> str | None:
+        """Return a guest's key as stored: scoped to the session, so it is theirs only."""
+        if not idempotency_key:
+            return None
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
+        return f"guest:{owner.key}:{digest}"
+
+    def check_guest(self, details: CheckoutDetails) -> None:
+        """Raise unless guest checkout is on and the guest gave an e-mail address."""
+        if not settings.SHOPKIT_GUEST_CHECKOUT:
+            raise GuestCheckoutUnavailable(_("Please sign in to check out."))
+        if not details.email:
+            raise GuestCheckoutUnavailable(_("An e-mail address is required to check out."))
+
+    def claim_guest_orders(self, user: Any, email: str) -> int:
+        """Give ``user`` the guest orders placed with ``email``; return how many.
+
+        Call it once the user has proved they own the address (a verified e-mail): shopkit
+        does not know how your project verifies e-mail addresses, so nothing calls it for you.
+        """
+        updated: int = (
+            get_order_model()
+            ._default_manager.filter(user__isnull=True, email__iexact=email)
+            .update(user=user, updated_at=timezone.now())
+        )
+        return updated
 
     def validate_lines(self, lines: Sequence[OrderLine]) -> None:
         """Raise unless every line is an active product in an allowed quantity."""
@@ -291,10 +332,11 @@ class OrderService(OrderPayments):
         )
         prices, shipping, amounts = quote.prices, quote.shipping, quote.totals
         order_model = get_order_model()
+        guest = isinstance(user, SessionOwner)
         email_field = getattr(user, "get_email_field_name", lambda: "email")()
         order: Any = order_model(
-            user=user,
-            email=getattr(user, email_field, "") or "",
+            user=None if guest else user,
+            email=details.email or getattr(user, email_field, "") or "",
             currency=settings.SHOPKIT_CURRENCY,
             subtotal=amounts.subtotal,
             discount_total=amounts.discount_total,
@@ -337,6 +379,9 @@ class OrderService(OrderPayments):
         # Read once, here: the confirmation e-mail (after commit) and the API response both
         # show the items, and would otherwise read them one time each.
         prefetch_related_objects([order], "items")
+        if guest and details.order_link is not None:
+            # Read by the confirmation e-mail: the guest's only way back to the order.
+            order.shopkit_order_link = details.order_link(order)
         self.on_commit(self.order_placed, order)
         return order
 

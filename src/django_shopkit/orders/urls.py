@@ -13,6 +13,7 @@ from django_shopkit.orders.views import (
     CartItemViewSet,
     CartView,
     CheckoutView,
+    GuestOrderViewSet,
     OrderViewSet,
     ShippingMethodsView,
 )
@@ -30,6 +31,16 @@ extra_urlpatterns: list[URLPattern | URLResolver] = [
     path("products/<str:pk>/purchase/", PurchaseView.as_view(), name="shopkit-product-purchase"),
     path("payments/webhook/", PaymentWebhookView.as_view(), name="shopkit-payment-webhook"),
     path("shipping-methods/", ShippingMethodsView.as_view(), name="shopkit-shipping-methods"),
+    path(
+        "guest-orders/<str:token>/",
+        GuestOrderViewSet.as_view({"get": "retrieve"}),
+        name="shopkit-guest-order",
+    ),
+    path(
+        "guest-orders/<str:token>/pay/",
+        GuestOrderViewSet.as_view({"post": "pay"}),
+        name="shopkit-guest-order-pay",
+    ),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [*extra_urlpatterns, *router.urls]

@@ -19,18 +19,20 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from django_shopkit.catalog.services import OutOfStock
+from django_shopkit.conf import settings
 from django_shopkit.loading import get_address_model, get_cart_item_model, get_order_model
 from django_shopkit.openapi import ERROR_RESPONSES
 from django_shopkit.orders.addresses import resolve_address, snapshot_of
 from django_shopkit.orders.cart import cart_owner
 from django_shopkit.orders.exceptions import (
     AddressNotFound,
+    EmptyCart,
     InvalidTransition,
     OrderError,
     PaymentActionRequired,
@@ -38,6 +40,12 @@ from django_shopkit.orders.exceptions import (
     PaymentPending,
     PaymentProcessing,
     ShippingUnavailable,
+)
+from django_shopkit.orders.guests import (
+    GuestLinkExpired,
+    GuestLinkInvalid,
+    get_guest_order,
+    make_guest_token,
 )
 from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, extend_schema
 from django_shopkit.orders.serializers import (
@@ -122,7 +130,9 @@ def to_api_exception(exc: Exception) -> Exception:
         return PaymentRequired(exc.message, code=exc.code)
     if isinstance(exc, PaymentPending):
         return PaymentUnavailable(exc.message, code=exc.code)
-    if isinstance(exc, AddressNotFound):
+    if isinstance(exc, GuestLinkExpired):
+        return exceptions.PermissionDenied(exc.message, code=exc.code)
+    if isinstance(exc, AddressNotFound | GuestLinkInvalid):
         return exceptions.NotFound(exc.message, code=exc.code)
     if isinstance(exc, OrderError):
         return exceptions.ValidationError({"detail": exc.message}, code=exc.code)
@@ -286,13 +296,25 @@ class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class GuestCheckoutAllowed(BasePermission):
+    """Allow signed-in users, and anonymous visitors with a session when guests may check out."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        """Return whether the request may check out."""
+        if request.user and request.user.is_authenticated:
+            return True
+        return bool(settings.SHOPKIT_GUEST_CHECKOUT) and hasattr(request, "session")
+
+
 class CheckoutView(OrderErrorsMixin, APIView):
     """``POST checkout/``: turn the cart into an order; honours ``Idempotency-Key``.
 
-    201 with the new order; 200 with the existing order when the key was used before.
+    201 with the new order; 200 with the existing order when the key was used before. With
+    ``SHOPKIT_GUEST_CHECKOUT`` an anonymous visitor checks out the session cart with an
+    e-mail address; the key is then the session's.
     """
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [GuestCheckoutAllowed]
     serializer_class = OrderSerializer
     parser_classes = PARSER_CLASSES
     throttle_classes = THROTTLE_CLASSES
@@ -311,12 +333,13 @@ class CheckoutView(OrderErrorsMixin, APIView):
     def post(self, request: Request) -> Response:
         """Place the order; addresses by id (your own: 404 otherwise) or inline."""
         key = get_idempotency_key(request)
-        data = CheckoutSerializer(data=request.data)
+        data = CheckoutSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         details = self.get_checkout_details(request, data.validated_data)
-        order, created = get_order_service().checkout(
-            request.user, idempotency_key=key, details=details
-        )
+        owner = cart_owner(request)
+        if owner is None:  # a guest who never added anything
+            raise EmptyCart()
+        order, created = get_order_service().checkout(owner, idempotency_key=key, details=details)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.serializer_class(order).data, status=code)
 
@@ -326,7 +349,18 @@ class CheckoutView(OrderErrorsMixin, APIView):
             shipping_address=resolve_address(request.user, data, "shipping_address"),
             billing_address=resolve_address(request.user, data, "billing_address"),
             shipping_method=data.get("shipping_method") or None,
+            email=data.get("email", ""),
+            order_link=lambda order: self.get_guest_order_link(request, order),
         )
+
+    def get_guest_order_link(self, request: Request, order: Any) -> str:
+        """Return the absolute URL of a guest's order: the storefront's page, else the API's."""
+        token = make_guest_token(order)
+        try:
+            path = reverse("shopkit_orders:guest-order", args=[token])
+        except NoReverseMatch:
+            path = reverse("shopkit-guest-order", args=[token])
+        return request.build_absolute_uri(path)
 
 
 class AddressViewSet(OrderErrorsMixin, viewsets.ModelViewSet[Any]):
@@ -423,6 +457,10 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         503 means the provider's answer is unknown; retrying is safe (the attempt keeps its
         idempotency key). An order is charged at most once.
         """
+        return self.pay_order(request)
+
+    def pay_order(self, request: Request) -> Response:
+        """Pay the order of the URL through the gateway; the body of ``pay``."""
         order = self.get_object()
         data = PaySerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -449,3 +487,48 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         order = self.get_object()
         get_order_service().cancel(order)
         return self._respond(order)
+
+
+class GuestOrderViewSet(OrderViewSet):
+    """A guest's order through its signed link: ``GET guest-orders/{token}/`` and ``pay``.
+
+    The token (from the confirmation e-mail) is the only key: a tampered token, or one of an
+    order that belongs to a user, is a ``404``; an expired one a ``403``.
+    """
+
+    permission_classes = [AllowAny]
+    lookup_field = "token"
+    lookup_url_kwarg = "token"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """Return guest orders (no user) only."""
+        manager: Any = get_order_model()._default_manager
+        queryset: QuerySet[Any] = manager.filter(user__isnull=True)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("items", "payments")
+        return queryset
+
+    def get_object(self) -> Any:
+        """Return the guest order the URL's token names, or raise (404, or 403 if expired)."""
+        return get_guest_order(self.kwargs["token"], self.get_queryset())
+
+    def get_return_url(self, order: Any) -> str:
+        """Return where a redirect flow sends the guest back to: the guest's order page."""
+        token = self.kwargs["token"]
+        try:
+            path = reverse("shopkit_orders:guest-order", args=[token])
+        except NoReverseMatch:
+            path = reverse("shopkit-guest-order", args=[token])
+        return self.request.build_absolute_uri(path)
+
+    @extend_schema(
+        request=PaySerializer,
+        responses={
+            200: OrderSerializer,
+            202: PaymentPendingSerializer,
+            **{code: ERROR_RESPONSES.get(code) for code in (402, 409, 503)},
+        },
+    )
+    def pay(self, request: Request, token: str | None = None) -> Response:  # type: ignore[override]
+        """Pay the guest's order, as ``orders/{id}/pay/`` does for a user's."""
+        return self.pay_order(request)

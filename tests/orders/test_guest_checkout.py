@@ -153,3 +153,18 @@ def test_claiming_guest_orders_by_verified_email(user):
     assert order.user_id == user.pk
     token = make_guest_token(order)
     assert APIClient().get(reverse("shopkit-guest-order", args=[token])).status_code == 404
+
+
+@guests
+def test_docs_claim_hook_code(user):
+    from pathlib import Path
+
+    from tests.docs_blocks import code_blocks
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "carts.rst"
+    (block,) = [b for b in code_blocks(page) if "claim_orders" in b.text]
+    namespace: dict = {}
+    exec(compile(block.text, str(page), "exec"), namespace)
+    checkout(guest_with((make_product(), 1)), email=user.email)
+    assert namespace["claim_orders"](user) == 1
+    assert get_order_model()._default_manager.get().user_id == user.pk

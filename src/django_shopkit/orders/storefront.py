@@ -38,13 +38,20 @@ from django_shopkit.orders.abstract_models import (
     OrderStatus,
     PaymentStatus,
 )
+from django_shopkit.orders.addresses import address_lines
 from django_shopkit.orders.cart import cart_owner
 from django_shopkit.orders.exceptions import (
     OrderError,
     PaymentActionRequired,
     PaymentProcessing,
+    ShippingUnavailable,
 )
-from django_shopkit.orders.services import get_cart_service, get_order_service
+from django_shopkit.orders.services import CheckoutDetails, get_cart_service, get_order_service
+from django_shopkit.orders.storefront_checkout import (
+    CHECKOUT_SESSION_KEY,
+    checkout_needs_address,
+    guest_order_url,
+)
 
 __all__ = [
     "AddToCartView",
@@ -199,45 +206,91 @@ class CartItemRemoveView(_CartItemView):
         return redirect("shopkit_orders:cart")
 
 
-class CheckoutView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
-    """Review the cart and place the order.
+class CheckoutView(ShopkitContextMixin, TemplateView):
+    """Choose the shipping method, review the cart and place the order (users and guests).
 
-    The form carries a one-time idempotency key, so a double-clicked or re-submitted form
-    places one order.
+    The address comes from the address step (``checkout/address/``), which this page sends
+    the buyer to first when the shop needs one. The form carries a one-time idempotency key,
+    so a double-clicked or re-submitted form places one order.
     """
 
     template_name = "django_shopkit/orders/checkout.html"
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Send anonymous visitors to log in unless guests may check out."""
+        if not request.user.is_authenticated and not settings.SHOPKIT_GUEST_CHECKOUT:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def checkout_data(self) -> dict[str, Any]:
+        """Return the address step's answers kept in the session."""
+        data: dict[str, Any] = self.request.session.get(CHECKOUT_SESSION_KEY) or {}
+        return data
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        """Show the summary, or go back to the cart when it is empty."""
-        context = self.get_context_data(**kwargs)
+        """Show the summary, or go to the cart when it is empty, or to the address step."""
+        if checkout_needs_address(request) and not self.checkout_data().get("shipping_address"):
+            return redirect("shopkit_orders:checkout-address")
+        try:
+            context = self.get_context_data(**kwargs)
+        except OrderError as exc:  # the method asked for cannot ship there
+            messages.error(request, exc.message)
+            return redirect("shopkit_orders:checkout")
         if not context["items"]:
             messages.info(request, _("Your cart is empty."))
             return redirect("shopkit_orders:cart")
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        """Add ``items``, ``totals`` and a fresh ``idempotency_key``."""
+        """Add ``items``, ``totals``, the address, ``shipping_methods`` and an idempotency key."""
         context = super().get_context_data(**kwargs)
         service = get_cart_service()
-        items = list(service.lines(service.get_cart(self.request.user, create=False)))
-        totals = service.totals(service.price_lines(items))
-        context.update(items=items, totals=totals, idempotency_key=uuid.uuid4().hex)
+        address = self.checkout_data().get("shipping_address")
+        items = list(service.lines(service.get_cart(cart_owner(self.request), create=False)))
+        prices = service.price_lines(items, address)
+        methods = service.shipping_quotes(items, prices, address)
+        chosen = self.request.GET.get("shipping_method") or (methods[0].code if methods else None)
+        quote = service.quote(items, address, chosen, prices=prices)
+        context.update(
+            items=items,
+            totals=quote.totals,
+            shipping_methods=methods,
+            shipping=quote.shipping,
+            address_lines=address_lines(address or {}),
+            email=self.checkout_data().get("email", ""),
+            idempotency_key=uuid.uuid4().hex,
+        )
         return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        """Place the order and show its confirmation page."""
+        """Place the order and show its page (a guest's: through its signed link)."""
         # The service checks the key: a tampered one is an error message, not a truncated key
         # that could match another order's.
         key = request.POST.get("idempotency_key") or None
-        cart = get_cart_service().get_cart(request.user, create=False)
+        data = self.checkout_data()
+        if checkout_needs_address(request) and not data.get("shipping_address"):
+            return redirect("shopkit_orders:checkout-address")
+        owner = cart_owner(request)
+        cart = get_cart_service().get_cart(owner, create=False)
+        details = CheckoutDetails(
+            shipping_address=data.get("shipping_address"),
+            shipping_method=request.POST.get("shipping_method") or None,
+            email=data.get("email", ""),
+            order_link=lambda order: request.build_absolute_uri(guest_order_url(order)),
+        )
         try:
             order, _created = get_order_service().place_order(
-                request.user, cart, idempotency_key=key
+                owner, cart, idempotency_key=key, details=details
             )
+        except ShippingUnavailable as exc:
+            messages.error(request, exc.message)
+            return redirect("shopkit_orders:checkout")
         except OrderError as exc:  # InsufficientStock included
             messages.error(request, exc.message)
             return redirect("shopkit_orders:cart")
+        request.session.pop(CHECKOUT_SESSION_KEY, None)
+        if order.user_id is None:
+            return redirect(guest_order_url(order))
         return redirect("shopkit_orders:order-detail", number=order.number)
 
 

@@ -81,6 +81,9 @@ class AddressForm(forms.Form):
 class CheckoutAddressForm(AddressForm):
     """The address step: a book address (users) or one typed in, and a guest's e-mail."""
 
+    # Which fields are required depends on the choice of a book address: the server decides.
+    use_required_attribute = False
+
     email = forms.EmailField(label=gettext_lazy("E-mail address"), required=False)
     address_id = forms.TypedChoiceField(
         label=gettext_lazy("Ship to"), coerce=int, required=False, empty_value=None

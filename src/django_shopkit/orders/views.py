@@ -175,7 +175,14 @@ class CartView(OrderErrorsMixin, APIView):
     shopkit_throttle_scope = CART
     serializer_class = CartSerializer
 
-    @extend_schema(parameters=[CartQuerySerializer], responses=CartSerializer)
+    @extend_schema(
+        parameters=[CartQuerySerializer],
+        responses={
+            200: CartSerializer,
+            404: ERROR_RESPONSES.get(404),
+            409: ERROR_RESPONSES.get(409),
+        },
+    )
     def get(self, request: Request) -> Response:
         """Return the cart; a visitor who never added anything gets an empty one.
 
@@ -227,7 +234,8 @@ class ShippingMethodsView(OrderErrorsMixin, APIView):
     serializer_class = ShippingQuoteSerializer
 
     @extend_schema(
-        parameters=[ShippingQuerySerializer], responses=ShippingQuoteSerializer(many=True)
+        parameters=[ShippingQuerySerializer],
+        responses={200: ShippingQuoteSerializer(many=True), 404: ERROR_RESPONSES.get(404)},
     )
     def get(self, request: Request) -> Response:
         """Return the available methods with their cost, in the shop's order."""

@@ -7,15 +7,17 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import DefaultRouter
 
+from django_shopkit.orders.checkout_views import (
+    AddressViewSet,
+    GuestOrderViewSet,
+    ShippingMethodsView,
+)
 from django_shopkit.orders.purchase import PurchaseView
 from django_shopkit.orders.views import (
-    AddressViewSet,
     CartItemViewSet,
     CartView,
     CheckoutView,
-    GuestOrderViewSet,
     OrderViewSet,
-    ShippingMethodsView,
 )
 from django_shopkit.orders.webhooks import PaymentWebhookView
 

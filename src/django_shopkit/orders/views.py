@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from django_shopkit.catalog.services import OutOfStock
 from django_shopkit.conf import settings
-from django_shopkit.loading import get_address_model, get_cart_item_model, get_order_model
+from django_shopkit.loading import get_cart_item_model, get_order_model
 from django_shopkit.openapi import ERROR_RESPONSES
 from django_shopkit.orders.addresses import resolve_address, snapshot_of
 from django_shopkit.orders.cart import cart_owner
@@ -44,12 +44,10 @@ from django_shopkit.orders.exceptions import (
 from django_shopkit.orders.guests import (
     GuestLinkExpired,
     GuestLinkInvalid,
-    get_guest_order,
     make_guest_token,
 )
 from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, extend_schema
 from django_shopkit.orders.serializers import (
-    AddressSerializer,
     AddToCartSerializer,
     CartItemSerializer,
     CartQuerySerializer,
@@ -58,8 +56,6 @@ from django_shopkit.orders.serializers import (
     OrderSerializer,
     PaymentPendingSerializer,
     PaySerializer,
-    ShippingQuerySerializer,
-    ShippingQuoteSerializer,
     UpdateCartItemSerializer,
 )
 from django_shopkit.orders.services import (
@@ -79,7 +75,6 @@ from django_shopkit.throttling import (
 )
 
 __all__ = [
-    "AddressViewSet",
     "CartItemViewSet",
     "CartView",
     "CheckoutView",
@@ -88,8 +83,8 @@ __all__ = [
     "OrderViewSet",
     "PaymentRequired",
     "PaymentUnavailable",
-    "ShippingMethodsView",
     "get_idempotency_key",
+    "shipping_address_of",
 ]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -225,29 +220,6 @@ def shipping_address_of(request: Request, data: dict[str, Any]) -> dict[str, str
     return None
 
 
-class ShippingMethodsView(OrderErrorsMixin, APIView):
-    """``GET shipping-methods/``: the methods that can ship the visitor's cart to an address."""
-
-    permission_classes = [AllowAny]
-    throttle_classes = THROTTLE_CLASSES
-    shopkit_throttle_scope = CART
-    serializer_class = ShippingQuoteSerializer
-
-    @extend_schema(
-        parameters=[ShippingQuerySerializer],
-        responses={200: ShippingQuoteSerializer(many=True), 404: ERROR_RESPONSES.get(404)},
-    )
-    def get(self, request: Request) -> Response:
-        """Return the available methods with their cost, in the shop's order."""
-        query = ShippingQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        address = shipping_address_of(request, query.validated_data)
-        service = get_cart_service()
-        items = list(service.lines(service.get_cart(cart_owner(request), create=False)))
-        quotes = service.shipping_quotes(items, service.price_lines(items, address), address)
-        return Response(self.serializer_class(quotes, many=True).data)
-
-
 class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
     """``POST cart/items/`` adds (or increments), ``PATCH``/``DELETE cart/items/{id}/``.
 
@@ -371,30 +343,6 @@ class CheckoutView(OrderErrorsMixin, APIView):
         return request.build_absolute_uri(path)
 
 
-class AddressViewSet(OrderErrorsMixin, viewsets.ModelViewSet[Any]):
-    """The signed-in user's address book: list, create, read, change and delete own addresses."""
-
-    permission_classes = [IsAuthenticated]
-    serializer_class = AddressSerializer
-    pagination_class = ShopkitPagination
-    parser_classes = PARSER_CLASSES
-    throttle_classes = THROTTLE_CLASSES
-    shopkit_throttle_scope = CART
-
-    def get_queryset(self) -> QuerySet[Any]:
-        """Return the request user's addresses only; anyone else's is a 404."""
-        manager: Any = get_address_model()._default_manager
-        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation: no user
-            none: QuerySet[Any] = manager.none()
-            return none
-        queryset: QuerySet[Any] = manager.filter(user=self.request.user)
-        return queryset
-
-    def perform_create(self, serializer: Any) -> None:
-        """Save the new address in the request user's book."""
-        serializer.save(user=self.request.user)
-
-
 class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
     """The request user's orders, with ``pay`` and ``cancel`` actions."""
 
@@ -495,48 +443,3 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         order = self.get_object()
         get_order_service().cancel(order)
         return self._respond(order)
-
-
-class GuestOrderViewSet(OrderViewSet):
-    """A guest's order through its signed link: ``GET guest-orders/{token}/`` and ``pay``.
-
-    The token (from the confirmation e-mail) is the only key: a tampered token, or one of an
-    order that belongs to a user, is a ``404``; an expired one a ``403``.
-    """
-
-    permission_classes = [AllowAny]
-    lookup_field = "token"
-    lookup_url_kwarg = "token"
-
-    def get_queryset(self) -> QuerySet[Any]:
-        """Return guest orders (no user) only."""
-        manager: Any = get_order_model()._default_manager
-        queryset: QuerySet[Any] = manager.filter(user__isnull=True)
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related("items", "payments")
-        return queryset
-
-    def get_object(self) -> Any:
-        """Return the guest order the URL's token names, or raise (404, or 403 if expired)."""
-        return get_guest_order(self.kwargs["token"], self.get_queryset())
-
-    def get_return_url(self, order: Any) -> str:
-        """Return where a redirect flow sends the guest back to: the guest's order page."""
-        token = self.kwargs["token"]
-        try:
-            path = reverse("shopkit_orders:guest-order", args=[token])
-        except NoReverseMatch:
-            path = reverse("shopkit-guest-order", args=[token])
-        return self.request.build_absolute_uri(path)
-
-    @extend_schema(
-        request=PaySerializer,
-        responses={
-            200: OrderSerializer,
-            202: PaymentPendingSerializer,
-            **{code: ERROR_RESPONSES.get(code) for code in (402, 409, 503)},
-        },
-    )
-    def pay(self, request: Request, token: str | None = None) -> Response:  # type: ignore[override]
-        """Pay the guest's order, as ``orders/{id}/pay/`` does for a user's."""
-        return self.pay_order(request)

@@ -118,3 +118,26 @@ def test_checkout_with_shipping_keeps_the_budget():
         one = checkout_queries(1, "order-4", body)
         assert len(one) <= CHECKOUT_ONE_LINE_BUDGET, "\n".join(one)
         assert len(checkout_queries(3, "order-4", body)) == len(one) + 2
+
+
+def guest_checkout_queries(lines):
+    from django.test import override_settings
+
+    client = APIClient()  # anonymous: a session cart
+    for _ in range(lines):
+        product = make_product(price="20.00", stock=5)
+        client.post(reverse("shopkit-cart-item-list"), {"product": product.pk}, format="json")
+    body = {**INLINE, "email": "guest@example.com"}
+    with override_settings(SHOPKIT_GUEST_CHECKOUT=True), CaptureQueriesContext(connection) as q:
+        response = client.post(
+            reverse("shopkit-checkout"), body, format="json", HTTP_IDEMPOTENCY_KEY="guest-1"
+        )
+    assert response.status_code == 201, response.json()
+    # The session is read (and saved) by the session middleware: not checkout's own work.
+    return [s for s in counted(q) if "django_session" not in s]
+
+
+def test_guest_checkout_keeps_the_users_budget():
+    one = guest_checkout_queries(1)
+    assert len(one) <= CHECKOUT_ONE_LINE_BUDGET, "\n".join(one)
+    assert len(guest_checkout_queries(3)) == len(one) + 2

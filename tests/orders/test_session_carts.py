@@ -343,3 +343,17 @@ def test_docs_carts_page_code_reads_a_visitors_cart():
     owner = cart_owner(request, create=True)
     get_cart_service().add(owner, make_product().pk, 3)
     assert namespace["cart_size"](request) == 3
+
+
+def test_another_site_cannot_post_into_an_anonymous_cart():
+    product = make_product()
+    client = APIClient(enforce_csrf_checks=True)
+    forged = client.post(reverse(ITEMS), {"product": product.pk, "quantity": 1})
+    assert forged.status_code == 403
+    assert "CSRF" in forged.json()["detail"]
+    assert not carts().exists()
+    # The shop's own pages send the token back (cookie and header): the same request works.
+    token = "a" * 32
+    client.cookies["csrftoken"] = token
+    ok = client.post(reverse(ITEMS), {"product": product.pk, "quantity": 1}, HTTP_X_CSRFTOKEN=token)
+    assert ok.status_code == 201, ok.json()

@@ -18,6 +18,7 @@ from django.http import HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -75,6 +76,7 @@ from django_shopkit.throttling import (
 )
 
 __all__ = [
+    "AnonymousCsrfMixin",
     "CartItemViewSet",
     "CartView",
     "CheckoutView",
@@ -158,7 +160,24 @@ class OrderErrorsMixin(APIView):
         return super().handle_exception(to_api_exception(exc))
 
 
-class CartView(OrderErrorsMixin, APIView):
+class AnonymousCsrfMixin(APIView):
+    """Check CSRF on an anonymous visitor's writes, as DRF does for signed-in session users.
+
+    DRF's ``SessionAuthentication`` enforces CSRF only for authenticated users; a session
+    cart (and a guest's checkout) is the anonymous visitor's own state, which another site
+    must not change by posting a form.
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Refuse (403) an unsafe anonymous request without a valid CSRF token."""
+        super().initial(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not (
+            request.user and request.user.is_authenticated
+        ):
+            SessionAuthentication().enforce_csrf(request)
+
+
+class CartView(AnonymousCsrfMixin, OrderErrorsMixin, APIView):
     """``GET`` the visitor's cart with lines and totals; ``DELETE`` empties it.
 
     A signed-in user's cart, else the session's: anonymous visitors shop too.
@@ -220,7 +239,7 @@ def shipping_address_of(request: Request, data: dict[str, Any]) -> dict[str, str
     return None
 
 
-class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
+class CartItemViewSet(AnonymousCsrfMixin, OrderErrorsMixin, viewsets.GenericViewSet[Any]):
     """``POST cart/items/`` adds (or increments), ``PATCH``/``DELETE cart/items/{id}/``.
 
     For a signed-in user or an anonymous visitor with a session (a session cart).
@@ -286,7 +305,7 @@ class GuestCheckoutAllowed(BasePermission):
         return bool(settings.SHOPKIT_GUEST_CHECKOUT) and hasattr(request, "session")
 
 
-class CheckoutView(OrderErrorsMixin, APIView):
+class CheckoutView(AnonymousCsrfMixin, OrderErrorsMixin, APIView):
     """``POST checkout/``: turn the cart into an order; honours ``Idempotency-Key``.
 
     201 with the new order; 200 with the existing order when the key was used before. With

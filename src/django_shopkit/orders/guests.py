@@ -1,7 +1,7 @@
 """Guest checkout: orders of anonymous visitors, reached through a signed, expiring link.
 
 A guest's order has no user; its e-mail is what identifies the buyer. The confirmation e-mail
-carries a link with a token signed by Django's :mod:`django.core.signing` (salted, timestamped:
+carries a link with a token signed by Django's ``django.core.signing`` (salted, timestamped:
 ``SHOPKIT_GUEST_ORDER_LINK_MAX_AGE``), never the order's id or number alone.
 """
 

@@ -26,6 +26,7 @@ SHOPKIT_ORDER_ITEM_MODEL = "altshop.PurchaseLine"
 SHOPKIT_PAYMENT_MODEL = "altshop.Charge"
 SHOPKIT_REFUND_MODEL = "altshop.ChargeRefund"
 SHOPKIT_PAYMENT_EVENT_MODEL = "altshop.ProviderEvent"
+SHOPKIT_ADDRESS_MODEL = "altshop.PostalAddress"
 # auth.User has no last_active; the middleware writes last_login instead.
 SHOPKIT_ACTIVE_USER_FIELD = "last_login"
 

@@ -212,9 +212,10 @@ def test_admin_uses_library_admins_and_leaves_inline_models_to_them():
     compile(source, "admin.py", "exec")
     assert "from django_shopkit.catalog.admin import (\n    CategoryAdmin,\n" in source
     assert (
-        "from django_shopkit.orders.admin import CartAdmin, OrderAdmin, PaymentAdmin, "
-        "PaymentEventAdmin\n"
+        "from django_shopkit.orders.admin import (\n    AddressAdmin,\n    CartAdmin,\n"
+        "    OrderAdmin,\n    PaymentAdmin,\n    PaymentEventAdmin,\n)\n"
     ) in source
+    assert "admin.site.register(Address, AddressAdmin)" in source
     assert "admin.site.register(Sale, OrderAdmin)" in source
     assert "admin.site.register(Product, ProductAdmin)" in source
     # Edited inline on their parents' pages: neither registered nor imported (no unused name).

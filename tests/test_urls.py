@@ -80,9 +80,11 @@ def test_api_root_lists_every_endpoint_and_each_link_resolves(client, django_ass
         "tags",
         "orders",
         "cart/items",
+        "addresses",
         "cart",
         "checkout",
         "payments/webhook",
+        "shipping-methods",
     ]
     for key, url in links.items():
         path = url.removeprefix("http://testserver")

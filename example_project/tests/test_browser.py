@@ -213,8 +213,23 @@ def test_browse_filter_add_to_cart_change_quantity_check_out_and_pay(
     # 7. Check out.
     shopper.step("checkout")
     shopper.click_and_wait(shopper.link("Proceed to checkout"))
+    # The address step: the customer ships to the Berlin address of the book.
+    assert shopper.heading() == "Shipping address"
+    book = shopper.find("select[name=address_id]")
+    berlin = next(o for o in book.find_elements("css selector", "option") if "Berlin" in o.text)
+    berlin.click()
+    shopper.click_and_wait(shopper.find(".shopkit-address-form button[type=submit]"))
     assert shopper.heading() == "Checkout"
+    assert "Berlin" in shopper.find(".shopkit-checkout-address").text
     assert f"3 \u00d7 {product.name}" in shopper.find(".shopkit-checkout-lines").text
+    shipping = Decimal("0.00") if expected_total >= 50 else Decimal("4.90")
+    if shipping:
+        assert "Standard (3-5 days): 4.90" in shopper.find(".shopkit-shipping-choice").text
+    else:  # the goods reach the free-shipping threshold: choose it
+        shopper.find("input[name=shipping_method][value=free]").click()
+        shopper.click_and_wait(shopper.find(".shopkit-shipping-choice button[type=submit]"))
+    expected_total = Decimal(expected_total) + shipping
+    assert f"{expected_total:.2f}" in shopper.find(".shopkit-totals .total").text
     shopper.click_and_wait(shopper.find("form[action$='/checkout/'] button[type=submit]"))
 
     # 8. The confirmation: the order page, its lines and total, stock taken.
@@ -233,6 +248,74 @@ def test_browse_filter_add_to_cart_change_quantity_check_out_and_pay(
 
     # 9. Pay with the dummy gateway.
     shopper.step("pay")
+    shopper.find("input[name=token]").send_keys("tok_ok")
+    shopper.click_and_wait(shopper.find("form[action$='/pay/'] button[type=submit]"))
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert "Thank you, your payment was received." in shopper.messages()
+
+
+def test_a_guest_adds_to_cart_checks_out_with_address_and_shipping_and_pays_by_the_link(
+    browser, live_server, demo_data, mailoutbox
+):
+    shopper = Shopper(browser, live_server.url)
+    product = get_product_model().objects.filter(stock__gte=5, is_active=True).order_by("name")[0]
+    stock_before = product.stock
+
+    # 1. A visitor who never signs in adds the product to the cart.
+    shopper.step("guest-add-to-cart")
+    shopper.open(reverse("shopkit_catalog:product-detail", args=[product.slug]))
+    quantity = shopper.find(".shopkit-add-to-cart input[name=quantity]")
+    quantity.clear()
+    quantity.send_keys("2")
+    shopper.click_and_wait(shopper.find(".shopkit-add-to-cart button[type=submit]"))
+    assert shopper.heading() == "Your cart"
+    goods = unit_price(product) * 2
+
+    # 2. The address step: e-mail and an address in Austria.
+    shopper.step("guest-address")
+    shopper.click_and_wait(shopper.link("Proceed to checkout"))
+    assert shopper.heading() == "Shipping address"
+    for name, value in {
+        "email": "guest@example.com",
+        "name": "Gina Guest",
+        "line1": "Stephansplatz 1",
+        "postcode": "1010",
+        "city": "Wien",
+    }.items():
+        shopper.find(f"input[name={name}]").send_keys(value)
+    country = shopper.find("select[name=country]")
+    next(o for o in country.find_elements("css selector", "option") if o.text == "Austria").click()
+    shopper.click_and_wait(shopper.find(".shopkit-address-form button[type=submit]"))
+
+    # 3. The shipping step: the standard rate, the totals with Austrian VAT, place the order.
+    shopper.step("guest-shipping")
+    assert shopper.heading() == "Checkout"
+    assert "Wien" in shopper.find(".shopkit-checkout-address").text
+    total = goods + Decimal("4.90")
+    assert f"{total:.2f}" in shopper.find(".shopkit-totals .total").text
+    assert "Included tax" in shopper.find(".shopkit-totals").text
+    shopper.click_and_wait(shopper.find("form[action$='/checkout/'] button[type=submit]"))
+
+    # 4. The order page, reached through the signed link (also in the e-mail).
+    shopper.step("guest-order")
+    heading = shopper.heading()
+    match = re.fullmatch(r"Order (\S+)", heading)
+    assert match, heading
+    order = get_order_model().objects.get(number=match.group(1))
+    assert (order.user, order.email, order.total) == (None, "guest@example.com", total)
+    assert order.shipping_address["city"] == "Wien"
+    assert order.tax_total > 0
+    assert "/orders/guest/" in browser.current_url
+    assert order.number not in browser.current_url
+    product.refresh_from_db()
+    assert product.stock == stock_before - 2
+    (message,) = mailoutbox
+    link = re.search(r"(http\S+/orders/guest/\S+/)", message.body).group(1)
+    assert link.endswith(browser.current_url.split("/orders/guest/", 1)[1])
+
+    # 5. Pay with the dummy gateway on that page.
+    shopper.step("guest-pay")
     shopper.find("input[name=token]").send_keys("tok_ok")
     shopper.click_and_wait(shopper.find("form[action$='/pay/'] button[type=submit]"))
     order.refresh_from_db()

@@ -73,12 +73,22 @@ def _manage(env, *args):
     return result.stdout
 
 
+# The example ships: every checkout names an address and a shipping method.
+CHECKOUT_BODY = json.dumps(
+    {
+        "shipping_address": {"name": "A", "line1": "1 Road", "city": "Berlin", "country": "DE"},
+        "shipping_method": "standard",
+    }
+).encode()
+
+
 def _checkout(base, port, session_key, number):
     request = urllib.request.Request(
         f"{base}/api/checkout/",
-        data=b"",
+        data=CHECKOUT_BODY,
         method="POST",
         headers={
+            "Content-Type": "application/json",
             "X-Forwarded-Proto": "https",
             "Referer": f"https://127.0.0.1:{port}/",
             "Cookie": f"sessionid={session_key}; csrftoken={CSRF}",

@@ -110,7 +110,11 @@ def test_checkout_below_the_minimum_is_a_400_with_the_reason(client, category, s
         content_type="application/json",
     )
     assert added.status_code == 201, added.content
-    response = client.post(reverse("shopkit-checkout"), content_type="application/json")
+    body = {
+        "shipping_address": {"name": "B", "line1": "1 Road", "city": "Berlin", "country": "DE"},
+        "shipping_method": "standard",
+    }
+    response = client.post(reverse("shopkit-checkout"), body, content_type="application/json")
     assert response.status_code == 400
     assert "minimum order is 10.00" in response.json()["detail"]
     cheap.refresh_from_db()

@@ -100,6 +100,7 @@ MODELS: tuple[ModelSpec, ...] = (
     ModelSpec(
         "PAYMENT_EVENT_MODEL", "PaymentEvent", "orders", "A payment provider's webhook event."
     ),
+    ModelSpec("ADDRESS_MODEL", "Address", "orders", "An address in a customer's address book."),
 )
 
 #: Model setting suffix -> its model.
@@ -136,6 +137,7 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     PAYMENT_MODEL: str | None = None
     REFUND_MODEL: str | None = None
     PAYMENT_EVENT_MODEL: str | None = None
+    ADDRESS_MODEL: str | None = None
 
     # -- Money --------------------------------------------------------------------------
     #: ISO 4217 code stored on orders and shown next to prices.
@@ -153,6 +155,28 @@ class ShopkitConf(AppConf):  # type: ignore[misc]  # appconf ships no type hints
     PRODUCT_PAGINATION_CLASS: str = "django_shopkit.pagination.ShopkitPagination"
     #: Largest quantity of one product in one cart line or order.
     MAX_LINE_QUANTITY: int = 99
+    #: The shop's shipping methods: dotted paths of ``ShippingMethod`` classes, or dicts
+    #: ``{"class": "dotted.path", **options}``; empty: orders carry no shipping.
+    SHIPPING_METHODS: tuple[Any, ...] = ()
+    #: Dotted path of the tax strategy class: ``...tax.NoTax`` or ``...tax.CountryRates``.
+    TAX_STRATEGY: str = "django_shopkit.orders.tax.NoTax"
+    #: Whether product prices and shipping rates are entered with tax included (EU style).
+    PRICES_INCLUDE_TAX: bool = False
+    #: ``CountryRates``' rates in percent, by country (``"DE"``) or region (``"US-CA"``).
+    TAX_RATES: dict[str, Any] = {}
+    #: Country whose rate applies before the buyer's address is known (the shop's own).
+    TAX_DEFAULT_COUNTRY: str = ""
+    #: Let anonymous visitors check out their session cart with an e-mail address.
+    GUEST_CHECKOUT: bool = False
+    #: Seconds a guest's signed order link stays valid (default: 30 days).
+    GUEST_ORDER_LINK_MAX_AGE: int = 30 * 24 * 3600
+    #: Refuse a checkout without a shipping address (by id or inline).
+    REQUIRE_SHIPPING_ADDRESS: bool = False
+    #: Merge an anonymous visitor's session cart into the user's cart at login.
+    MERGE_CART_AT_LOGIN: bool = True
+    #: Seconds without a change after which ``shopkit_clear_session_carts`` deletes a session
+    #: cart; ``None`` uses ``SESSION_COOKIE_AGE`` (the session, and its cart key, is gone).
+    SESSION_CART_MAX_AGE: int | None = None
     #: Deepest nesting of lists and objects a JSON request body may have (a 400 beyond).
     JSON_MAX_DEPTH: int = 64
     #: Rates of the throttle scopes of shopkit's write endpoints, e.g. ``"30/minute"``;
@@ -271,6 +295,7 @@ if TYPE_CHECKING:
         SHOPKIT_PAYMENT_MODEL: str | None
         SHOPKIT_REFUND_MODEL: str | None
         SHOPKIT_PAYMENT_EVENT_MODEL: str | None
+        SHOPKIT_ADDRESS_MODEL: str | None
         SHOPKIT_CURRENCY: str
         SHOPKIT_CURRENCY_DECIMAL_PLACES: int
         SHOPKIT_PAGE_SIZE: int
@@ -279,6 +304,16 @@ if TYPE_CHECKING:
         SHOPKIT_COUNT_CACHE_TIMEOUT: int
         SHOPKIT_API_CACHE_TIMEOUT: int
         SHOPKIT_MAX_LINE_QUANTITY: int
+        SHOPKIT_MERGE_CART_AT_LOGIN: bool
+        SHOPKIT_REQUIRE_SHIPPING_ADDRESS: bool
+        SHOPKIT_SHIPPING_METHODS: tuple[Any, ...]
+        SHOPKIT_GUEST_CHECKOUT: bool
+        SHOPKIT_GUEST_ORDER_LINK_MAX_AGE: int
+        SHOPKIT_TAX_STRATEGY: str
+        SHOPKIT_PRICES_INCLUDE_TAX: bool
+        SHOPKIT_TAX_RATES: dict[str, Any]
+        SHOPKIT_TAX_DEFAULT_COUNTRY: str
+        SHOPKIT_SESSION_CART_MAX_AGE: int | None
         SHOPKIT_JSON_MAX_DEPTH: int
         SHOPKIT_THROTTLE_RATES: dict[str, str | None]
         SHOPKIT_CACHE_ALIAS: str

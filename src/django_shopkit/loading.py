@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         AbstractTag,
     )
     from django_shopkit.orders.abstract_models import (
+        AbstractAddress,
         AbstractCart,
         AbstractCartItem,
         AbstractOrder,
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "get_address_model",
+    "get_address_model_string",
     "get_cart_item_model",
     "get_cart_item_model_string",
     "get_cart_model",
@@ -247,6 +250,16 @@ def get_payment_event_model_string() -> str:
 def get_payment_event_model() -> type[AbstractPaymentEvent]:
     """Return the PaymentEvent model that is active in this project."""
     return get_model("PAYMENT_EVENT_MODEL")  # type: ignore[return-value]  # checked by E003
+
+
+def get_address_model_string() -> str:
+    """Return the ``"app_label.ModelName"`` of the project's Address model."""
+    return get_model_string("ADDRESS_MODEL")
+
+
+def get_address_model() -> type[AbstractAddress]:
+    """Return the Address model that is active in this project."""
+    return get_model("ADDRESS_MODEL")  # type: ignore[return-value]  # checked by shopkit.E003
 
 
 @functools.cache

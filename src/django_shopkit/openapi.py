@@ -75,7 +75,7 @@ try:
 except ImportError:  # pragma: no cover - exercised only without the extra
     pass
 else:
-    for _status in (402, 409, 503):
+    for _status in (402, 404, 409, 503):
         ERROR_RESPONSES[_status] = OpenApiResponse(description=_DESCRIPTIONS[str(_status)])
 
 

@@ -10,6 +10,7 @@ from django_shopkit.catalog.abstract_models import (
     AbstractTag,
 )
 from django_shopkit.orders.abstract_models import (
+    AbstractAddress,
     AbstractCart,
     AbstractCartItem,
     AbstractOrder,
@@ -65,4 +66,8 @@ class ChargeRefund(AbstractRefund):
 
 
 class ProviderEvent(AbstractPaymentEvent):
+    pass
+
+
+class PostalAddress(AbstractAddress):
     pass

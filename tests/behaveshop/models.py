@@ -18,6 +18,7 @@ from django_shopkit.catalog.abstract_models import (
 from django_shopkit.catalog.managers import ProductManager
 from django_shopkit.catalog.querysets import ProductQuerySet
 from django_shopkit.orders.abstract_models import (
+    AbstractAddress,
     AbstractCart,
     AbstractCartItem,
     AbstractOrder,
@@ -87,4 +88,8 @@ class Refund(AbstractRefund):
 
 
 class PaymentEvent(AbstractPaymentEvent):
+    pass
+
+
+class Address(AbstractAddress):
     pass

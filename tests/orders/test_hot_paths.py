@@ -83,12 +83,15 @@ def test_cart_api_output_is_unchanged(api, user, priced_cart):
     ]
     items = ",".join(
         f'{{"id":{pk},"product":{p.pk},"product_name":"{p.name}","product_slug":"{p.slug}",'
-        f'"quantity":2,"original_unit_price":"{o}","unit_price":"{u}","line_total":"{t}"}}'
+        f'"quantity":2,"original_unit_price":"{o}","unit_price":"{u}","line_total":"{t}",'
+        f'"tax_rate":"0.000","net_total":"{t}","tax_total":"0.00","gross_total":"{t}"}}'
         for pk, p, o, u, t in lines
     )
     assert body == (
         f'{{"id":{cart.pk},"items":[{items}],"item_count":6,"currency":"{settings.SHOPKIT_CURRENCY}",'
-        '"subtotal":"60.00","discount_total":"10.00","total":"50.00"}'
+        '"subtotal":"60.00","discount_total":"10.00","shipping_method":null,'
+        '"shipping_total":"0.00","shipping_tax":"0.00","tax_total":"0.00",'
+        '"prices_include_tax":false,"total":"50.00"}'
     )
 
 

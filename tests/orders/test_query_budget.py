@@ -35,12 +35,16 @@ def client_for(user):
     return client
 
 
-def checkout_queries(lines, key=None):
+def checkout_queries(lines, key=None, body=None):
     user = make_user()
     fill_cart(user, *[(make_product(price="20.00", stock=5), 1) for _ in range(lines)])
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    if callable(body):
+        body = body(user)
     with CaptureQueriesContext(connection) as queries:
-        response = client_for(user).post(reverse("shopkit-checkout"), **headers)
+        response = client_for(user).post(
+            reverse("shopkit-checkout"), body, format="json", **headers
+        )
     assert response.status_code == 201, response.json()
     assert len(response.json()["items"]) == lines
     return counted(queries)
@@ -83,3 +87,57 @@ def test_add_to_cart_budget_includes_the_users_first_add():
             response = client.post(url, {"product": target.pk}, format="json")
         assert response.status_code == expected_status
         assert len(counted(queries)) <= 6, "\n".join(counted(queries))
+
+
+def own_address(user):
+    """Return a checkout body naming a new address of ``user``'s book."""
+    from django_shopkit.loading import get_address_model
+
+    address = get_address_model()._default_manager.create(
+        user=user, name="Ada", line1="1 Road", city="Berlin", country="DE"
+    )
+    return {"shipping_address_id": address.pk}
+
+
+INLINE = {"shipping_address": {"name": "Ada", "line1": "1 Road", "city": "Berlin", "country": "DE"}}
+
+
+@pytest.mark.parametrize("body", [own_address, INLINE], ids=["address-id", "inline"])
+def test_checkout_with_an_address_keeps_the_budget(body):
+    one = checkout_queries(1, "order-3", body)
+    assert len(one) <= CHECKOUT_ONE_LINE_BUDGET, "\n".join(one)
+    assert len(checkout_queries(3, "order-3", body)) == len(one) + 2
+
+
+def test_checkout_with_shipping_keeps_the_budget():
+    from django.test import override_settings
+
+    methods = [{"class": "django_shopkit.orders.shipping.FlatRateShipping", "code": "std"}]
+    body = {**INLINE, "shipping_method": "std"}
+    with override_settings(SHOPKIT_SHIPPING_METHODS=methods):
+        one = checkout_queries(1, "order-4", body)
+        assert len(one) <= CHECKOUT_ONE_LINE_BUDGET, "\n".join(one)
+        assert len(checkout_queries(3, "order-4", body)) == len(one) + 2
+
+
+def guest_checkout_queries(lines):
+    from django.test import override_settings
+
+    client = APIClient()  # anonymous: a session cart
+    for _ in range(lines):
+        product = make_product(price="20.00", stock=5)
+        client.post(reverse("shopkit-cart-item-list"), {"product": product.pk}, format="json")
+    body = {**INLINE, "email": "guest@example.com"}
+    with override_settings(SHOPKIT_GUEST_CHECKOUT=True), CaptureQueriesContext(connection) as q:
+        response = client.post(
+            reverse("shopkit-checkout"), body, format="json", HTTP_IDEMPOTENCY_KEY="guest-1"
+        )
+    assert response.status_code == 201, response.json()
+    # The session is read (and saved) by the session middleware: not checkout's own work.
+    return [s for s in counted(q) if "django_session" not in s]
+
+
+def test_guest_checkout_keeps_the_users_budget():
+    one = guest_checkout_queries(1)
+    assert len(one) <= CHECKOUT_ONE_LINE_BUDGET, "\n".join(one)
+    assert len(guest_checkout_queries(3)) == len(one) + 2

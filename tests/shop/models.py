@@ -8,6 +8,7 @@ from django_shopkit.catalog.abstract_models import (
     AbstractTag,
 )
 from django_shopkit.orders.abstract_models import (
+    AbstractAddress,
     AbstractCart,
     AbstractCartItem,
     AbstractOrder,
@@ -63,4 +64,8 @@ class Refund(AbstractRefund):
 
 
 class PaymentEvent(AbstractPaymentEvent):
+    pass
+
+
+class Address(AbstractAddress):
     pass

@@ -15,6 +15,7 @@ from django_shopkit.catalog.abstract_models import (
     AbstractTag,
 )
 from django_shopkit.orders.abstract_models import (
+    AbstractAddress,
     AbstractCart,
     AbstractCartItem,
     AbstractOrder,
@@ -73,3 +74,7 @@ class Refund(AbstractRefund):
 
 class PaymentEvent(AbstractPaymentEvent):
     """A payment provider's webhook event."""
+
+
+class Address(AbstractAddress):
+    """An address in a customer's address book."""

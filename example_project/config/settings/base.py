@@ -228,6 +228,29 @@ SHOPKIT_PAYMENT_GATEWAY = env.str(
 SHOPKIT_STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 SHOPKIT_STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 SHOPKIT_STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Anyone can buy: visitors check out as guests with an e-mail address, and their order's page
+# is reached through the signed link of the confirmation e-mail.
+SHOPKIT_GUEST_CHECKOUT = True
+# EU-style VAT: prices are entered with VAT included, at the rate of the buyer's country.
+SHOPKIT_TAX_STRATEGY = "django_shopkit.orders.tax.CountryRates"
+SHOPKIT_PRICES_INCLUDE_TAX = True
+SHOPKIT_TAX_RATES = {"DE": "19", "AT": "20"}
+SHOPKIT_TAX_DEFAULT_COUNTRY = "DE"
+# Two ways to ship: a flat rate anywhere, free from 50.00 worth of goods.
+SHOPKIT_SHIPPING_METHODS = [
+    {
+        "class": "django_shopkit.orders.shipping.FlatRateShipping",
+        "code": "standard",
+        "name": "Standard (3-5 days)",
+        "rate": "4.90",
+    },
+    {
+        "class": "django_shopkit.orders.shipping.FreeShippingAbove",
+        "code": "free",
+        "name": "Free shipping",
+        "threshold": "50.00",
+    },
+]
 
 # -- Logging --------------------------------------------------------------------------------------
 # Everything to stdout: the process manager (systemd, a container runtime, a PaaS) collects it.

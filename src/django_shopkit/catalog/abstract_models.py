@@ -123,6 +123,16 @@ class AbstractProduct(SluggedModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     stock = models.PositiveIntegerField(_("stock"), default=0)
+    #: Optional; weight-based shipping adds it up (a product without one weighs nothing).
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("In the unit your shipping rates use (kg, lb...)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_featured = models.BooleanField(_("featured"), default=False)
     category = models.ForeignKey(

@@ -14,10 +14,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from django_shopkit.loading import relation_target
+from django_shopkit.orders.abstract_addresses import AbstractAddress
 
 __all__ = [
     "CAPTURED_PAYMENT_STATUSES",
     "OPEN_PAYMENT_STATUSES",
+    "AbstractAddress",
     "AbstractCart",
     "AbstractCartItem",
     "AbstractOrder",
@@ -195,6 +197,24 @@ class AbstractOrder(models.Model):
     discount_total = models.DecimalField(
         _("discount total"), max_digits=12, decimal_places=2, default=0
     )
+    #: The shipping method chosen at checkout (its code and name then) and what it cost.
+    shipping_method = models.CharField(_("shipping method"), max_length=50, blank=True)
+    shipping_method_name = models.CharField(_("shipping method name"), max_length=200, blank=True)
+    shipping_total = models.DecimalField(
+        _("shipping total"), max_digits=12, decimal_places=2, default=0
+    )
+    #: The tax shipping holds (or carries) and its rate in percent.
+    shipping_tax = models.DecimalField(
+        _("shipping tax"), max_digits=12, decimal_places=2, default=0
+    )
+    shipping_tax_rate = models.DecimalField(
+        _("shipping tax rate"), max_digits=6, decimal_places=3, default=0
+    )
+    #: Every tax of the order, the lines' (each rounded on its own) and shipping's.
+    tax_total = models.DecimalField(_("tax total"), max_digits=12, decimal_places=2, default=0)
+    #: Whether the amounts above were entered with tax (``total`` holds ``tax_total``) or
+    #: without (``total`` adds it).
+    prices_include_tax = models.BooleanField(_("prices include tax"), default=False)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     #: Captured by the order's payment; written by the payment service only.
     amount_paid = models.DecimalField(
@@ -204,6 +224,10 @@ class AbstractOrder(models.Model):
     amount_refunded = models.DecimalField(
         _("amount refunded"), max_digits=12, decimal_places=2, default=0, editable=False
     )
+    #: Copies of the addresses given at checkout (``AbstractAddress.to_snapshot()``: name,
+    #: line1, line2, city, postcode, region, country, phone); never a link to the address book.
+    shipping_address = models.JSONField(_("shipping address"), null=True, blank=True)
+    billing_address = models.JSONField(_("billing address"), null=True, blank=True)
     # NULL, not "", for "no key": the partial unique constraint must skip keyless orders.
     idempotency_key = models.CharField(  # noqa: DJ001
         _("idempotency key"), max_length=255, null=True, blank=True, editable=False
@@ -225,6 +249,13 @@ class AbstractOrder(models.Model):
                 fields=["user", "idempotency_key"],
                 condition=models.Q(idempotency_key__isnull=False),
                 name="%(app_label)s_%(class)s_idempotency_per_user",
+            ),
+            # A guest's key is stored scoped to the session (OrderService.guest_key()). Only
+            # those: orders of deleted users (user set NULL) keep keys that may repeat.
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(user__isnull=True, idempotency_key__startswith="guest:"),
+                name="%(app_label)s_%(class)s_idempotency_per_guest",
             ),
             models.CheckConstraint(
                 condition=models.Q(total__gte=0, subtotal__gte=0, discount_total__gte=0),
@@ -272,6 +303,15 @@ class AbstractOrderItem(models.Model):
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
+    #: The line total split at the rate applied (percent), rounded half-up per line.
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=6, decimal_places=3, default=0)
+    net_total = models.DecimalField(
+        _("net total"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    tax_total = models.DecimalField(_("tax total"), max_digits=12, decimal_places=2, default=0)
+    gross_total = models.DecimalField(
+        _("gross total"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         abstract = True

@@ -25,12 +25,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from django_shopkit.checks import ModelSettingsAdminMixin
 from django_shopkit.loading import (
+    get_address_model,
     get_cart_item_model,
     get_cart_model,
     get_order_item_model,
@@ -53,6 +55,7 @@ else:  # generic for type checkers only
     _TabularInline = admin.TabularInline
 
 __all__ = [
+    "AddressAdmin",
     "CartAdmin",
     "CartItemInline",
     "OrderAdmin",
@@ -182,7 +185,10 @@ class OrderAdmin(_ModelAdmin):
         "amount_refunded",
         "amount_outstanding",
         "refund_link",
+        "shipping_address_display",
+        "billing_address_display",
     ]
+    exclude = ["shipping_address", "billing_address"]
     actions = ["mark_fulfilled", "cancel_orders", "refund_orders"]
     refund_template = "admin/django_shopkit/orders/refund.html"
 
@@ -191,6 +197,16 @@ class OrderAdmin(_ModelAdmin):
         """Return what is left to pay."""
         outstanding: Decimal = order.amount_outstanding
         return outstanding
+
+    @admin.display(description=gettext_lazy("Shipping address"))
+    def shipping_address_display(self, order: Any) -> str:
+        """Return the shipping address the order was placed with, one line per field."""
+        return format_address(order.shipping_address)
+
+    @admin.display(description=gettext_lazy("Billing address"))
+    def billing_address_display(self, order: Any) -> str:
+        """Return the billing address the order was placed with, one line per field."""
+        return format_address(order.billing_address)
 
     @admin.display(description=gettext_lazy("Refund"))
     def refund_link(self, order: Any) -> str:
@@ -326,8 +342,27 @@ class PaymentEventAdmin(_ModelAdmin):
         return False
 
 
+class AddressAdmin(_ModelAdmin):
+    """Customers' address books: search by name, city, postcode or the user."""
+
+    list_display = ["name", "line1", "city", "postcode", "country", "user", "updated_at"]
+    list_filter = ["country"]
+    list_select_related = ["user"]
+    search_fields = ["name", "line1", "city", "postcode"]
+    raw_id_fields = ["user"]
+
+
+def format_address(snapshot: Any) -> str:
+    """Return an order's address snapshot as escaped HTML lines, or "-" when there is none."""
+    if not snapshot:
+        return "-"
+    from django_shopkit.orders.addresses import address_lines
+
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in address_lines(snapshot)))
+
+
 def register_orders_admin(site: admin.AdminSite | None = None) -> None:
-    """Register the host's Cart, Order, Payment and PaymentEvent models with shopkit's admins.
+    """Register the host's Cart, Order, Payment, PaymentEvent and Address models.
 
     Models already registered (e.g. with the host's own subclass) are left alone.
     """
@@ -337,6 +372,7 @@ def register_orders_admin(site: admin.AdminSite | None = None) -> None:
         (get_order_model(), OrderAdmin),
         (get_payment_model(), PaymentAdmin),
         (get_payment_event_model(), PaymentEventAdmin),
+        (get_address_model(), AddressAdmin),
     ]
     for model, model_admin in pairs:
         if not site.is_registered(model):

@@ -6,16 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
-    """Configure the shopkit orders app and register its system checks."""
+    """Configure the shopkit orders app: system checks and the cart merge at login."""
 
     name = "django_shopkit.orders"
     label = "shopkit_orders"
     verbose_name = _("Shopkit orders")
 
     def ready(self) -> None:
-        """Register the orders app's system checks."""
+        """Register the orders app's system checks and connect the login receiver."""
+        from django.contrib.auth.signals import user_logged_in
+
         from django_shopkit.orders import checks as orders_checks
         from django_shopkit.orders import payment_checks
+        from django_shopkit.orders.receivers import merge_session_cart
+
+        user_logged_in.connect(merge_session_cart, dispatch_uid="shopkit_merge_session_cart")
 
         checks.register(orders_checks.check_catalog_installed)
         checks.register(orders_checks.check_payment_gateway, deploy=True)

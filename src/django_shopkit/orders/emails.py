@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from django_shopkit.conf import settings
+from django_shopkit.orders.addresses import address_lines
 
 __all__ = ["get_from_email", "send_order_confirmation"]
 
@@ -37,7 +38,13 @@ def send_order_confirmation(order: Any) -> int:
         return 0
     # Through the relation, so items the order service already read are not read again.
     items = list(order.items.all())
-    context = {"order": order, "items": items}
+    context = {
+        "order": order,
+        "items": items,
+        "shipping_lines": address_lines(order.shipping_address or {}),
+        # A guest's signed link to the order page (see guests.py); "" for users' orders.
+        "order_link": getattr(order, "shopkit_order_link", ""),
+    }
     raw_subject = render_to_string(f"{TEMPLATE_PREFIX}order_confirmation_subject.txt", context)
     # A header cannot span lines; templates usually end with a newline.
     subject = settings.SHOPKIT_ORDER_EMAIL_SUBJECT_PREFIX + " ".join(raw_subject.split())

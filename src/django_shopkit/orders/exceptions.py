@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from django_shopkit.catalog.services import OutOfStock
 
 __all__ = [
+    "AddressNotFound",
     "EmptyCart",
+    "GuestCheckoutUnavailable",
     "InsufficientStock",
     "InvalidIdempotencyKey",
     "InvalidQuantity",
@@ -22,6 +24,7 @@ __all__ = [
     "PaymentPending",
     "PaymentProcessing",
     "ProductUnavailable",
+    "ShippingUnavailable",
 ]
 
 
@@ -140,3 +143,35 @@ class InsufficientStock(OutOfStock, OrderError):
         else:
             self.message = _("“%(name)s” is out of stock.") % {"name": product_name}
         self.args = (self.message,)
+
+
+class AddressNotFound(OrderError):
+    """Raised when an address id is not one of the user's own addresses (a 404 in the API)."""
+
+    code = "address_not_found"
+
+    def __init__(self, address_id: Any) -> None:
+        self.address_id = address_id
+        super().__init__(_("Address %(id)s is not in your address book.") % {"id": address_id})
+
+
+class ShippingUnavailable(OrderError):
+    """Raised when the chosen shipping method cannot ship this cart to this address (a 409)."""
+
+    code = "shipping_unavailable"
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+        super().__init__(
+            _(
+                "The shipping method “%(method)s” is not available for this cart and address "
+                "(any more); please choose another."
+            )
+            % {"method": method}
+        )
+
+
+class GuestCheckoutUnavailable(OrderError):
+    """Raised when a guest may not check out: guest checkout is off, or no e-mail was given."""
+
+    code = "guest_checkout_unavailable"

@@ -8,6 +8,7 @@ are the snapshot taken at checkout.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -15,12 +16,26 @@ from rest_framework import serializers
 
 from django_shopkit.conf import settings
 from django_shopkit.orders.cart import get_cart_service
+from django_shopkit.orders.checkout_serializers import (
+    AddressSerializer,
+    AddressSnapshotSerializer,
+    CartQuerySerializer,
+    CheckoutSerializer,
+    CountryField,
+    ShippingQuerySerializer,
+    ShippingQuoteSerializer,
+)
 from django_shopkit.orders.pricing import LinePrice
 
 __all__ = [
     "AddToCartSerializer",
+    "AddressSerializer",
+    "AddressSnapshotSerializer",
     "CartItemSerializer",
+    "CartQuerySerializer",
     "CartSerializer",
+    "CheckoutSerializer",
+    "CountryField",
     "OrderItemSerializer",
     "OrderSerializer",
     "PaySerializer",
@@ -28,9 +43,14 @@ __all__ = [
     "PaymentPendingSerializer",
     "PaymentSerializer",
     "PurchaseSerializer",
+    "ShippingQuerySerializer",
+    "ShippingQuoteSerializer",
     "UpdateCartItemSerializer",
     "WebhookAnswerSerializer",
 ]
+
+
+_RATE_PLACES = Decimal("0.001")
 
 
 def _max_quantity() -> int:
@@ -49,6 +69,10 @@ class CartItemSerializer(serializers.Serializer[Any]):
     original_unit_price = serializers.SerializerMethodField()
     unit_price = serializers.SerializerMethodField()
     line_total = serializers.SerializerMethodField()
+    tax_rate = serializers.SerializerMethodField()
+    net_total = serializers.SerializerMethodField()
+    tax_total = serializers.SerializerMethodField()
+    gross_total = serializers.SerializerMethodField()
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         """Return the line's fields, pricing the line first unless the cart service did."""
@@ -75,6 +99,26 @@ class CartItemSerializer(serializers.Serializer[Any]):
         price: LinePrice = item.line_price
         return str(price.line_total)
 
+    def get_tax_rate(self, item: Any) -> str:
+        """Return the tax rate applied, in percent, with the three places orders store."""
+        price: LinePrice = item.line_price
+        return str(price.tax_rate.quantize(_RATE_PLACES))
+
+    def get_net_total(self, item: Any) -> str:
+        """Return the line total without tax."""
+        price: LinePrice = item.line_price
+        return str(price.tax.net)
+
+    def get_tax_total(self, item: Any) -> str:
+        """Return the tax of the line, rounded on its own."""
+        price: LinePrice = item.line_price
+        return str(price.tax.tax)
+
+    def get_gross_total(self, item: Any) -> str:
+        """Return the line total with tax."""
+        price: LinePrice = item.line_price
+        return str(price.tax.gross)
+
 
 class AddToCartSerializer(serializers.Serializer[Any]):
     """Input of ``POST cart/items/``."""
@@ -99,7 +143,11 @@ class UpdateCartItemSerializer(AddToCartSerializer):
 
 
 class CartSerializer(serializers.Serializer[Any]):
-    """The cart: lines and totals. Pass ``{"cart": cart, "items": [...], "totals": Totals}``."""
+    """The cart: lines and totals.
+
+    Pass ``{"cart": cart, "items": [...], "totals": Totals, "shipping_method": quote}``; the
+    quote (a ShippingQuote, or None) is the shipping method the totals include.
+    """
 
     id = serializers.IntegerField(source="cart.pk", read_only=True, allow_null=True)
     items = CartItemSerializer(many=True, read_only=True)
@@ -110,6 +158,19 @@ class CartSerializer(serializers.Serializer[Any]):
     )
     discount_total = serializers.DecimalField(
         source="totals.discount_total", max_digits=12, decimal_places=2, read_only=True
+    )
+    shipping_method = ShippingQuoteSerializer(read_only=True, allow_null=True)
+    shipping_total = serializers.DecimalField(
+        source="totals.shipping_total", max_digits=12, decimal_places=2, read_only=True
+    )
+    shipping_tax = serializers.DecimalField(
+        source="totals.shipping_tax", max_digits=12, decimal_places=2, read_only=True
+    )
+    tax_total = serializers.DecimalField(
+        source="totals.tax_total", max_digits=12, decimal_places=2, read_only=True
+    )
+    prices_include_tax = serializers.BooleanField(
+        source="totals.prices_include_tax", read_only=True
     )
     total = serializers.DecimalField(
         source="totals.total", max_digits=12, decimal_places=2, read_only=True
@@ -132,6 +193,14 @@ class OrderItemSerializer(serializers.Serializer[Any]):
     original_unit_price = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     unit_price = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     line_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    tax_rate = serializers.DecimalField(max_digits=6, decimal_places=3, read_only=True)
+    net_total = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True
+    )
+    tax_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    gross_total = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True
+    )
 
 
 class PaymentActionSerializer(serializers.Serializer[Any]):
@@ -181,6 +250,13 @@ class OrderSerializer(serializers.Serializer[Any]):
     currency = serializers.CharField(read_only=True)
     subtotal = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     discount_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    shipping_method = serializers.CharField(read_only=True)
+    shipping_method_name = serializers.CharField(read_only=True)
+    shipping_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    shipping_tax = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    shipping_tax_rate = serializers.DecimalField(max_digits=6, decimal_places=3, read_only=True)
+    tax_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    prices_include_tax = serializers.BooleanField(read_only=True)
     total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     amount_paid = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     amount_refunded = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
@@ -189,6 +265,8 @@ class OrderSerializer(serializers.Serializer[Any]):
     paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
     fulfilled_at = serializers.DateTimeField(read_only=True, allow_null=True)
     cancelled_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    shipping_address = AddressSnapshotSerializer(read_only=True, allow_null=True)
+    billing_address = AddressSnapshotSerializer(read_only=True, allow_null=True)
     items = OrderItemSerializer(many=True, read_only=True)
     payments = PaymentSerializer(many=True, read_only=True)
 

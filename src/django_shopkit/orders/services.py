@@ -7,6 +7,7 @@ through :func:`get_order_service` and :func:`get_cart_service`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,22 +22,23 @@ from django_shopkit.catalog.services import OutOfStock, get_catalog_service
 from django_shopkit.conf import settings
 from django_shopkit.loading import get_class, get_order_item_model, get_order_model
 from django_shopkit.orders import signals
-from django_shopkit.orders.cart import CartService, get_cart_service
+from django_shopkit.orders.cart import CartService, SessionOwner, get_cart_service
 from django_shopkit.orders.charging import OrderPayments
 from django_shopkit.orders.exceptions import (
     EmptyCart,
+    GuestCheckoutUnavailable,
     InsufficientStock,
     InvalidIdempotencyKey,
     InvalidQuantity,
     ProductUnavailable,
 )
-from django_shopkit.orders.pricing import LinePrice, line_price, totals
 from django_shopkit.orders.states import ALLOWED_TRANSITIONS
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "MAX_IDEMPOTENCY_KEY_LENGTH",
     "CartService",
+    "CheckoutDetails",
     "OrderLine",
     "OrderService",
     "get_cart_service",
@@ -66,17 +68,50 @@ class OrderLine:
     quantity: int
 
 
+@dataclass(frozen=True)
+class CheckoutDetails:
+    """What a buyer gives at checkout besides the cart: the addresses, as order snapshots.
+
+    Snapshots are plain dicts (``AbstractAddress.to_snapshot()``,
+    :func:`~django_shopkit.orders.addresses.snapshot_of`); ``None`` is "not given".
+    """
+
+    shipping_address: dict[str, str] | None = None
+    billing_address: dict[str, str] | None = None
+    #: The code of the chosen shipping method (``SHOPKIT_SHIPPING_METHODS``), if any.
+    shipping_method: str | None = None
+    #: The buyer's e-mail address: required from a guest, else the user's is used.
+    email: str = ""
+    #: Builds the absolute URL of a guest's order page from the order (for the e-mail).
+    order_link: Callable[[Any], str] | None = None
+
+
+_NO_DETAILS = CheckoutDetails()
+
+
 class OrderService(OrderPayments):
     """Business rules of orders. Override a method to change one rule."""
 
     # -- Placing orders ---------------------------------------------------------------------
 
-    def create_order(self, user: Any, cart: Any, idempotency_key: str | None = None) -> Any:
+    def create_order(
+        self,
+        user: Any,
+        cart: Any,
+        idempotency_key: str | None = None,
+        *,
+        details: CheckoutDetails | None = None,
+    ) -> Any:
         """Turn the cart into an order in one transaction; see :meth:`place_order`."""
-        return self.place_order(user, cart, idempotency_key=idempotency_key)[0]
+        return self.place_order(user, cart, idempotency_key=idempotency_key, details=details)[0]
 
     def place_order(
-        self, user: Any, cart: Any, idempotency_key: str | None = None
+        self,
+        user: Any,
+        cart: Any,
+        idempotency_key: str | None = None,
+        *,
+        details: CheckoutDetails | None = None,
     ) -> tuple[Any, bool]:
         """Turn the cart into an order; return it and whether it was created now.
 
@@ -85,20 +120,35 @@ class OrderService(OrderPayments):
         nothing. With an ``idempotency_key`` a retry returns the order the key created, even
         when the cart changed in between, and reserves nothing. The lines are read and the
         cart emptied through the cart service (``lines()``, ``clear()``), so a host's
-        override of either applies.
+        override of either applies. ``details`` (addresses) are snapshotted onto the order.
         """
-        return self._place(user, cart, self.clean_idempotency_key(idempotency_key))
+        return self._place(user, cart, self.clean_idempotency_key(idempotency_key), details)
 
-    def checkout(self, user: Any, idempotency_key: str | None = None) -> tuple[Any, bool]:
+    def checkout(
+        self,
+        user: Any,
+        idempotency_key: str | None = None,
+        *,
+        details: CheckoutDetails | None = None,
+    ) -> tuple[Any, bool]:
         """Turn the user's cart into an order; return it and whether it was created now.
 
         As :meth:`place_order`, for the cart the user has when the transaction takes its
         lock: the cart is read once, locked, and the key looked up once, under that lock.
         """
-        return self._place(user, _USER_CART, self.clean_idempotency_key(idempotency_key))
+        return self._place(user, _USER_CART, self.clean_idempotency_key(idempotency_key), details)
 
-    def _place(self, user: Any, cart: Any, idempotency_key: str | None) -> tuple[Any, bool]:
+    def _place(
+        self,
+        user: Any,
+        cart: Any,
+        idempotency_key: str | None,
+        details: CheckoutDetails | None = None,
+    ) -> tuple[Any, bool]:
         cart_service = get_cart_service()
+        if isinstance(user, SessionOwner):
+            self.check_guest(details or _NO_DETAILS)
+            idempotency_key = self.guest_key(user, idempotency_key)
 
         def checkout() -> tuple[Any, bool]:
             # Serialises concurrent checkouts of one cart: the second one waits here, then
@@ -116,7 +166,7 @@ class OrderService(OrderPayments):
             if not items:
                 raise EmptyCart()
             order = self._create(
-                user, [OrderLine(i.product, i.quantity) for i in items], idempotency_key
+                user, [OrderLine(i.product, i.quantity) for i in items], idempotency_key, details
             )
             cart_service.clear(locked)
             return order, True
@@ -201,11 +251,42 @@ class OrderService(OrderPayments):
         return key
 
     def find_by_key(self, user: Any, idempotency_key: str) -> Any:
-        """Return the user's order created with ``idempotency_key``, if any."""
-        order: Any = (
-            get_order_model()._default_manager.filter(user=user, idempotency_key=idempotency_key)
-        ).first()
+        """Return the user's (or the guest session's) order created with the key, if any."""
+        manager = get_order_model()._default_manager
+        if isinstance(user, SessionOwner):
+            # A guest's key is stored scoped to the session already (guest_key()).
+            queryset = manager.filter(user__isnull=True, idempotency_key=idempotency_key)
+        else:
+            queryset = manager.filter(user=user, idempotency_key=idempotency_key)
+        order: Any = queryset.first()
         return order
+
+    def guest_key(self, owner: SessionOwner, idempotency_key: str | None) -> str | None:
+        """Return a guest's key as stored: scoped to the session, so it is theirs only."""
+        if not idempotency_key:
+            return None
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
+        return f"guest:{owner.key}:{digest}"
+
+    def check_guest(self, details: CheckoutDetails) -> None:
+        """Raise unless guest checkout is on and the guest gave an e-mail address."""
+        if not settings.SHOPKIT_GUEST_CHECKOUT:
+            raise GuestCheckoutUnavailable(_("Please sign in to check out."))
+        if not details.email:
+            raise GuestCheckoutUnavailable(_("An e-mail address is required to check out."))
+
+    def claim_guest_orders(self, user: Any, email: str) -> int:
+        """Give ``user`` the guest orders placed with ``email``; return how many.
+
+        Call it once the user has proved they own the address (a verified e-mail): shopkit
+        does not know how your project verifies e-mail addresses, so nothing calls it for you.
+        """
+        updated: int = (
+            get_order_model()
+            ._default_manager.filter(user__isnull=True, email__iexact=email)
+            .update(user=user, updated_at=timezone.now())
+        )
+        return updated
 
     def validate_lines(self, lines: Sequence[OrderLine]) -> None:
         """Raise unless every line is an active product in an allowed quantity."""
@@ -236,21 +317,40 @@ class OrderService(OrderPayments):
                 exc.product_id, exc.requested, exc.available, names.get(exc.product_id, "")
             ) from exc
 
-    def _create(self, user: Any, lines: Sequence[OrderLine], idempotency_key: str | None) -> Any:
+    def _create(
+        self,
+        user: Any,
+        lines: Sequence[OrderLine],
+        idempotency_key: str | None,
+        details: CheckoutDetails | None = None,
+    ) -> Any:
         """Write an order for ``lines`` inside the caller's transaction."""
+        details = details or _NO_DETAILS
         self.validate_lines(lines)
-        now = timezone.now()
-        prices: list[LinePrice] = [line_price(line.product, line.quantity, now) for line in lines]
-        amounts = totals(prices)
+        quote = get_cart_service().quote(
+            lines, details.shipping_address, details.shipping_method or None
+        )
+        prices, shipping, amounts = quote.prices, quote.shipping, quote.totals
         order_model = get_order_model()
+        guest = isinstance(user, SessionOwner)
         email_field = getattr(user, "get_email_field_name", lambda: "email")()
         order: Any = order_model(
-            user=user,
-            email=getattr(user, email_field, "") or "",
+            user=None if guest else user,
+            email=details.email or getattr(user, email_field, "") or "",
             currency=settings.SHOPKIT_CURRENCY,
             subtotal=amounts.subtotal,
             discount_total=amounts.discount_total,
+            shipping_method=shipping.code if shipping else "",
+            shipping_method_name=shipping.name if shipping else "",
+            shipping_total=amounts.shipping_total,
+            shipping_tax=amounts.shipping_tax,
+            shipping_tax_rate=amounts.shipping_tax_rate,
+            tax_total=amounts.tax_total,
+            prices_include_tax=amounts.prices_include_tax,
             total=amounts.total,
+            shipping_address=details.shipping_address,
+            # Billed where it is shipped unless the buyer said otherwise.
+            billing_address=details.billing_address or details.shipping_address,
             idempotency_key=idempotency_key or None,
         )
         # The order row goes first: a concurrent duplicate of the key fails here, before it
@@ -268,6 +368,10 @@ class OrderService(OrderPayments):
                 original_unit_price=price.original_unit_price,
                 quantity=line.quantity,
                 line_total=price.line_total,
+                tax_rate=price.tax_rate,
+                net_total=price.tax.net,
+                tax_total=price.tax.tax,
+                gross_total=price.tax.gross,
             )
             for line, price in zip(lines, prices, strict=True)
         ]
@@ -275,6 +379,9 @@ class OrderService(OrderPayments):
         # Read once, here: the confirmation e-mail (after commit) and the API response both
         # show the items, and would otherwise read them one time each.
         prefetch_related_objects([order], "items")
+        if guest and details.order_link is not None:
+            # Read by the confirmation e-mail: the guest's only way back to the order.
+            order.shopkit_order_link = details.order_link(order)
         self.on_commit(self.order_placed, order)
         return order
 

@@ -2,7 +2,9 @@
 
 Templates live under ``django_shopkit/orders/`` and extend ``django_shopkit/base.html``; a host
 overrides any of them by putting a file with the same name in its own templates directory.
-Every view needs a logged-in user and only ever shows that user's cart and orders.
+The cart pages serve anonymous visitors too (a session cart, merged into the user's at login);
+checkout and the order pages need a logged-in user. A view only ever shows the visitor's own
+cart and orders.
 """
 
 from __future__ import annotations
@@ -36,12 +38,20 @@ from django_shopkit.orders.abstract_models import (
     OrderStatus,
     PaymentStatus,
 )
+from django_shopkit.orders.addresses import address_lines
+from django_shopkit.orders.cart import cart_owner
 from django_shopkit.orders.exceptions import (
     OrderError,
     PaymentActionRequired,
     PaymentProcessing,
+    ShippingUnavailable,
 )
-from django_shopkit.orders.services import get_cart_service, get_order_service
+from django_shopkit.orders.services import CheckoutDetails, get_cart_service, get_order_service
+from django_shopkit.orders.storefront_checkout import (
+    CHECKOUT_SESSION_KEY,
+    checkout_needs_address,
+    guest_order_url,
+)
 
 __all__ = [
     "AddToCartView",
@@ -90,8 +100,8 @@ class ShopkitContextMixin:
         return context
 
 
-class CartView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
-    """The user's cart: lines with quantity forms, totals and a link to checkout."""
+class CartView(ShopkitContextMixin, TemplateView):
+    """The visitor's cart: lines with quantity forms, totals and a link to checkout."""
 
     template_name = "django_shopkit/orders/cart.html"
 
@@ -99,22 +109,22 @@ class CartView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
         """Add ``items``, ``lines`` (``{"item", "price"}`` pairs) and ``totals``."""
         context = super().get_context_data(**kwargs)
         service = get_cart_service()
-        items = list(service.lines(service.get_cart(self.request.user, create=False)))
+        items = list(service.lines(service.get_cart(cart_owner(self.request), create=False)))
         prices = service.price_lines(items)
         lines = [{"item": i, "price": p} for i, p in zip(items, prices, strict=True)]
         context.update(items=items, lines=lines, totals=service.totals(prices))
         return context
 
 
-class AddToCartView(LoginRequiredMixin, View):
-    """``POST`` product and quantity: add to the cart, then go back to ``next`` or the cart."""
+class AddToCartView(View):
+    """``POST`` product and quantity: add to the visitor's cart, then go to the cart.
+
+    An anonymous visitor's line goes to the session's cart. Without a session (no
+    ``SessionMiddleware``) the visitor is sent to log in, then back to the page the form
+    was on.
+    """
 
     http_method_names = ["post"]
-
-    def handle_no_permission(self) -> HttpResponseRedirect:
-        """Send a visitor to log in, then back to the page the form was on (not this POST)."""
-        target = self._safe_next(self.request) or reverse("shopkit_orders:cart")
-        return redirect_to_login(target, self.get_login_url(), self.get_redirect_field_name())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         """Add the product and report the outcome as a message."""
@@ -122,9 +132,13 @@ class AddToCartView(LoginRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _form_error(form))
             return self._back(request)
+        owner = cart_owner(request, create=True)
+        if owner is None:
+            target = self._safe_next(request) or reverse("shopkit_orders:cart")
+            return redirect_to_login(target)
         try:
             item, _created = get_cart_service().add(
-                request.user, form.cleaned_data["product"], form.cleaned_data["quantity"]
+                owner, form.cleaned_data["product"], form.cleaned_data["quantity"]
             )
         except OrderError as exc:
             messages.error(request, exc.message)
@@ -154,15 +168,16 @@ class AddToCartView(LoginRequiredMixin, View):
         return redirect("shopkit_orders:cart")
 
 
-class _CartItemView(LoginRequiredMixin, View):
+class _CartItemView(View):
     http_method_names = ["post"]
 
     def get_item(self, pk: int) -> Any:
-        """Return a line of the request user's cart, or raise Http404."""
+        """Return a line of the visitor's own cart, or raise Http404."""
+        owner_lines = get_cart_service().line_filter(cart_owner(self.request))
         queryset = get_cart_item_model()._default_manager.select_related(
             "product", "product__discount"
         )
-        return get_object_or_404(queryset, pk=pk, cart__user=self.request.user)
+        return get_object_or_404(queryset.filter(owner_lines), pk=pk)
 
 
 class CartItemUpdateView(_CartItemView):
@@ -191,45 +206,91 @@ class CartItemRemoveView(_CartItemView):
         return redirect("shopkit_orders:cart")
 
 
-class CheckoutView(LoginRequiredMixin, ShopkitContextMixin, TemplateView):
-    """Review the cart and place the order.
+class CheckoutView(ShopkitContextMixin, TemplateView):
+    """Choose the shipping method, review the cart and place the order (users and guests).
 
-    The form carries a one-time idempotency key, so a double-clicked or re-submitted form
-    places one order.
+    The address comes from the address step (``checkout/address/``), which this page sends
+    the buyer to first when the shop needs one. The form carries a one-time idempotency key,
+    so a double-clicked or re-submitted form places one order.
     """
 
     template_name = "django_shopkit/orders/checkout.html"
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """Send anonymous visitors to log in unless guests may check out."""
+        if not request.user.is_authenticated and not settings.SHOPKIT_GUEST_CHECKOUT:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def checkout_data(self) -> dict[str, Any]:
+        """Return the address step's answers kept in the session."""
+        data: dict[str, Any] = self.request.session.get(CHECKOUT_SESSION_KEY) or {}
+        return data
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        """Show the summary, or go back to the cart when it is empty."""
-        context = self.get_context_data(**kwargs)
+        """Show the summary, or go to the cart when it is empty, or to the address step."""
+        if checkout_needs_address(request) and not self.checkout_data().get("shipping_address"):
+            return redirect("shopkit_orders:checkout-address")
+        try:
+            context = self.get_context_data(**kwargs)
+        except OrderError as exc:  # the method asked for cannot ship there
+            messages.error(request, exc.message)
+            return redirect("shopkit_orders:checkout")
         if not context["items"]:
             messages.info(request, _("Your cart is empty."))
             return redirect("shopkit_orders:cart")
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        """Add ``items``, ``totals`` and a fresh ``idempotency_key``."""
+        """Add ``items``, ``totals``, the address, ``shipping_methods`` and an idempotency key."""
         context = super().get_context_data(**kwargs)
         service = get_cart_service()
-        items = list(service.lines(service.get_cart(self.request.user, create=False)))
-        totals = service.totals(service.price_lines(items))
-        context.update(items=items, totals=totals, idempotency_key=uuid.uuid4().hex)
+        address = self.checkout_data().get("shipping_address")
+        items = list(service.lines(service.get_cart(cart_owner(self.request), create=False)))
+        prices = service.price_lines(items, address)
+        methods = service.shipping_quotes(items, prices, address)
+        chosen = self.request.GET.get("shipping_method") or (methods[0].code if methods else None)
+        quote = service.quote(items, address, chosen, prices=prices)
+        context.update(
+            items=items,
+            totals=quote.totals,
+            shipping_methods=methods,
+            shipping=quote.shipping,
+            address_lines=address_lines(address or {}),
+            email=self.checkout_data().get("email", ""),
+            idempotency_key=uuid.uuid4().hex,
+        )
         return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        """Place the order and show its confirmation page."""
+        """Place the order and show its page (a guest's: through its signed link)."""
         # The service checks the key: a tampered one is an error message, not a truncated key
         # that could match another order's.
         key = request.POST.get("idempotency_key") or None
-        cart = get_cart_service().get_cart(request.user, create=False)
+        data = self.checkout_data()
+        if checkout_needs_address(request) and not data.get("shipping_address"):
+            return redirect("shopkit_orders:checkout-address")
+        owner = cart_owner(request)
+        cart = get_cart_service().get_cart(owner, create=False)
+        details = CheckoutDetails(
+            shipping_address=data.get("shipping_address"),
+            shipping_method=request.POST.get("shipping_method") or None,
+            email=data.get("email", ""),
+            order_link=lambda order: request.build_absolute_uri(guest_order_url(order)),
+        )
         try:
             order, _created = get_order_service().place_order(
-                request.user, cart, idempotency_key=key
+                owner, cart, idempotency_key=key, details=details
             )
+        except ShippingUnavailable as exc:
+            messages.error(request, exc.message)
+            return redirect("shopkit_orders:checkout")
         except OrderError as exc:  # InsufficientStock included
             messages.error(request, exc.message)
             return redirect("shopkit_orders:cart")
+        request.session.pop(CHECKOUT_SESSION_KEY, None)
+        if order.user_id is None:
+            return redirect(guest_order_url(order))
         return redirect("shopkit_orders:order-detail", number=order.number)
 
 

@@ -1,13 +1,14 @@
 """Storefront (HTML) URLs of the cart, checkout and orders, namespace ``shopkit_orders``.
 
 Names: ``cart``, ``add-to-cart``, ``cart-item-update``, ``cart-item-remove``, ``checkout``,
+``checkout-address``, ``address-book``, ``guest-order``, ``guest-order-pay``,
 ``order-list``, ``order-detail``, ``order-pay``, ``order-return``, ``order-cancel``, and
 ``dummy-provider`` (the dummy gateway's stand-in for a provider's page).
 """
 
 from django.urls import URLPattern, URLResolver, path
 
-from django_shopkit.orders import storefront
+from django_shopkit.orders import storefront, storefront_checkout
 from django_shopkit.orders.gateways.dummy import DummyProviderView
 
 app_name = "shopkit_orders"
@@ -22,6 +23,23 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="cart-item-remove",
     ),
     path("checkout/", storefront.CheckoutView.as_view(), name="checkout"),
+    path(
+        "checkout/address/",
+        storefront_checkout.CheckoutAddressView.as_view(),
+        name="checkout-address",
+    ),
+    path("addresses/", storefront_checkout.AddressBookView.as_view(), name="address-book"),
+    # A guest's order: the signed token of the confirmation e-mail, never the number alone.
+    path(
+        "orders/guest/<str:token>/",
+        storefront_checkout.GuestOrderDetailView.as_view(),
+        name="guest-order",
+    ),
+    path(
+        "orders/guest/<str:token>/pay/",
+        storefront_checkout.GuestOrderPayView.as_view(),
+        name="guest-order-pay",
+    ),
     path("orders/", storefront.OrderListView.as_view(), name="order-list"),
     # Order numbers (``SK-7KQ2-M9XD-4RTP``) are slugs; anything else is a 404 before any query.
     path("orders/<slug:number>/", storefront.OrderDetailView.as_view(), name="order-detail"),

@@ -1,5 +1,8 @@
 """API views of the cart, checkout and orders; every queryset is limited to the request's user.
 
+The cart endpoints also serve anonymous visitors: their cart is the session's
+(:func:`~django_shopkit.orders.cart.cart_owner`), merged into the user's at login.
+
 Hosts customise by subclassing a view and overriding a hook (``get_queryset``,
 ``get_serializer_class``...) and mounting the subclass; the business rules live in the cart and
 order services named by ``SHOPKIT_CART_SERVICE`` and ``SHOPKIT_ORDER_SERVICE``.
@@ -15,28 +18,42 @@ from django.http import HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from django_shopkit.catalog.services import OutOfStock
+from django_shopkit.conf import settings
 from django_shopkit.loading import get_cart_item_model, get_order_model
 from django_shopkit.openapi import ERROR_RESPONSES
+from django_shopkit.orders.addresses import resolve_address, snapshot_of
+from django_shopkit.orders.cart import cart_owner
 from django_shopkit.orders.exceptions import (
+    AddressNotFound,
+    EmptyCart,
     InvalidTransition,
     OrderError,
     PaymentActionRequired,
     PaymentDeclined,
     PaymentPending,
     PaymentProcessing,
+    ShippingUnavailable,
+)
+from django_shopkit.orders.guests import (
+    GuestLinkExpired,
+    GuestLinkInvalid,
+    make_guest_token,
 )
 from django_shopkit.orders.schema import IDEMPOTENCY_PARAMETER, extend_schema
 from django_shopkit.orders.serializers import (
     AddToCartSerializer,
     CartItemSerializer,
+    CartQuerySerializer,
     CartSerializer,
+    CheckoutSerializer,
     OrderSerializer,
     PaymentPendingSerializer,
     PaySerializer,
@@ -44,6 +61,7 @@ from django_shopkit.orders.serializers import (
 )
 from django_shopkit.orders.services import (
     MAX_IDEMPOTENCY_KEY_LENGTH,
+    CheckoutDetails,
     get_cart_service,
     get_order_service,
     is_valid_idempotency_key,
@@ -58,6 +76,7 @@ from django_shopkit.throttling import (
 )
 
 __all__ = [
+    "AnonymousCsrfMixin",
     "CartItemViewSet",
     "CartView",
     "CheckoutView",
@@ -67,6 +86,7 @@ __all__ = [
     "PaymentRequired",
     "PaymentUnavailable",
     "get_idempotency_key",
+    "shipping_address_of",
 ]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -101,12 +121,16 @@ def to_api_exception(exc: Exception) -> Exception:
     # Before OrderError: InsufficientStock is both, and a stock conflict is a 409, not a 400.
     if isinstance(exc, OutOfStock):
         return Conflict(str(exc), code="out_of_stock")
-    if isinstance(exc, InvalidTransition):
+    if isinstance(exc, InvalidTransition | ShippingUnavailable):
         return Conflict(exc.message, code=exc.code)
     if isinstance(exc, PaymentDeclined):
         return PaymentRequired(exc.message, code=exc.code)
     if isinstance(exc, PaymentPending):
         return PaymentUnavailable(exc.message, code=exc.code)
+    if isinstance(exc, GuestLinkExpired):
+        return exceptions.PermissionDenied(exc.message, code=exc.code)
+    if isinstance(exc, AddressNotFound | GuestLinkInvalid):
+        return exceptions.NotFound(exc.message, code=exc.code)
     if isinstance(exc, OrderError):
         return exceptions.ValidationError({"detail": exc.message}, code=exc.code)
     return exc
@@ -136,48 +160,104 @@ class OrderErrorsMixin(APIView):
         return super().handle_exception(to_api_exception(exc))
 
 
-class CartView(OrderErrorsMixin, APIView):
-    """``GET`` the user's cart with lines and totals; ``DELETE`` empties it."""
+class AnonymousCsrfMixin(APIView):
+    """Check CSRF on an anonymous visitor's writes, as DRF does for signed-in session users.
 
-    permission_classes = [IsAuthenticated]
+    DRF's ``SessionAuthentication`` enforces CSRF only for authenticated users; a session
+    cart (and a guest's checkout) is the anonymous visitor's own state, which another site
+    must not change by posting a form.
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Refuse (403) an unsafe anonymous request without a valid CSRF token."""
+        super().initial(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not (
+            request.user and request.user.is_authenticated
+        ):
+            SessionAuthentication().enforce_csrf(request)
+
+
+class CartView(AnonymousCsrfMixin, OrderErrorsMixin, APIView):
+    """``GET`` the visitor's cart with lines and totals; ``DELETE`` empties it.
+
+    A signed-in user's cart, else the session's: anonymous visitors shop too.
+    """
+
+    permission_classes = [AllowAny]
     parser_classes = PARSER_CLASSES
     throttle_classes = THROTTLE_CLASSES
     shopkit_throttle_scope = CART
     serializer_class = CartSerializer
 
-    @extend_schema(responses=CartSerializer)
+    @extend_schema(
+        parameters=[CartQuerySerializer],
+        responses={
+            200: CartSerializer,
+            404: ERROR_RESPONSES.get(404),
+            409: ERROR_RESPONSES.get(409),
+        },
+    )
     def get(self, request: Request) -> Response:
-        """Return the cart; a user who never added anything gets an empty one."""
+        """Return the cart; a visitor who never added anything gets an empty one.
+
+        With ``shipping_method`` and an address (``address_id``, or ``country`` and maybe
+        ``region`` and ``postcode``) the totals include shipping: ``409`` when that method
+        cannot ship this cart there.
+        """
+        query = CartQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        address = shipping_address_of(request, query.validated_data)
         service = get_cart_service()
-        cart = service.get_cart(request.user, create=False)
+        cart = service.get_cart(cart_owner(request), create=False)
         items = list(service.lines(cart))
         # Priced once: the serializer reads each line's price that price_lines() set.
-        data = {"cart": cart, "items": items, "totals": service.totals(service.price_lines(items))}
+        prices = service.price_lines(items, address)
+        code = query.validated_data.get("shipping_method")
+        quote = service.quote(items, address, code, prices=prices)
+        data = {
+            "cart": cart,
+            "items": items,
+            "totals": quote.totals,
+            "shipping_method": quote.shipping,
+        }
         return Response(self.serializer_class(data).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:
         """Remove every line of the cart."""
         service = get_cart_service()
-        service.clear(service.get_cart(request.user, create=False))
+        service.clear(service.get_cart(cart_owner(request), create=False))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
-    """``POST cart/items/`` adds (or increments), ``PATCH``/``DELETE cart/items/{id}/``."""
+def shipping_address_of(request: Request, data: dict[str, Any]) -> dict[str, str] | None:
+    """Return the address of a validated ShippingQuerySerializer: own by id, parts, or None."""
+    if data.get("address_id") is not None:
+        return resolve_address(request.user, {"address_id": data["address_id"]}, "address")
+    if data.get("country"):
+        return snapshot_of(data)
+    return None
 
-    permission_classes = [IsAuthenticated]
+
+class CartItemViewSet(AnonymousCsrfMixin, OrderErrorsMixin, viewsets.GenericViewSet[Any]):
+    """``POST cart/items/`` adds (or increments), ``PATCH``/``DELETE cart/items/{id}/``.
+
+    For a signed-in user or an anonymous visitor with a session (a session cart).
+    """
+
+    permission_classes = [AllowAny]
     parser_classes = PARSER_CLASSES
     throttle_classes = THROTTLE_CLASSES
     shopkit_throttle_scope = CART
     serializer_class = CartItemSerializer
 
     def get_queryset(self) -> QuerySet[Any]:
-        """Return the lines of the request user's cart only; other lines are a 404."""
+        """Return the lines of the visitor's own cart only; other lines are a 404."""
         manager = get_cart_item_model()._default_manager
         if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation: no user
             return manager.none()
-        return manager.filter(cart__user=self.request.user).select_related(
+        service = get_cart_service()
+        return manager.filter(service.line_filter(cart_owner(self.request))).select_related(
             "product", "product__discount"
         )
 
@@ -189,8 +269,12 @@ class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
         """Add a product to the cart; 201 for a new line, 200 when a line was incremented."""
         data = AddToCartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        owner = cart_owner(request, create=True)
+        if owner is None:
+            # Anonymous and no session to keep a cart in (no SessionMiddleware).
+            raise exceptions.NotAuthenticated()
         item, created = get_cart_service().add(
-            request.user, data.validated_data["product"], data.validated_data["quantity"]
+            owner, data.validated_data["product"], data.validated_data["quantity"]
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(item).data, status=code)
@@ -211,29 +295,71 @@ class CartItemViewSet(OrderErrorsMixin, viewsets.GenericViewSet[Any]):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CheckoutView(OrderErrorsMixin, APIView):
+class GuestCheckoutAllowed(BasePermission):
+    """Allow signed-in users, and anonymous visitors with a session when guests may check out."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        """Return whether the request may check out."""
+        if request.user and request.user.is_authenticated:
+            return True
+        return bool(settings.SHOPKIT_GUEST_CHECKOUT) and hasattr(request, "session")
+
+
+class CheckoutView(AnonymousCsrfMixin, OrderErrorsMixin, APIView):
     """``POST checkout/``: turn the cart into an order; honours ``Idempotency-Key``.
 
-    201 with the new order; 200 with the existing order when the key was used before.
+    201 with the new order; 200 with the existing order when the key was used before. With
+    ``SHOPKIT_GUEST_CHECKOUT`` an anonymous visitor checks out the session cart with an
+    e-mail address; the key is then the session's.
     """
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [GuestCheckoutAllowed]
     serializer_class = OrderSerializer
     parser_classes = PARSER_CLASSES
     throttle_classes = THROTTLE_CLASSES
     shopkit_throttle_scope = CHECKOUT
 
     @extend_schema(
-        request=None,
+        request=CheckoutSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: OrderSerializer, 200: OrderSerializer, 409: ERROR_RESPONSES.get(409)},
+        responses={
+            201: OrderSerializer,
+            200: OrderSerializer,
+            404: ERROR_RESPONSES.get(404),
+            409: ERROR_RESPONSES.get(409),
+        },
     )
     def post(self, request: Request) -> Response:
-        """Place the order."""
+        """Place the order; addresses by id (your own: 404 otherwise) or inline."""
         key = get_idempotency_key(request)
-        order, created = get_order_service().checkout(request.user, idempotency_key=key)
+        data = CheckoutSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        details = self.get_checkout_details(request, data.validated_data)
+        owner = cart_owner(request)
+        if owner is None:  # a guest who never added anything
+            raise EmptyCart()
+        order, created = get_order_service().checkout(owner, idempotency_key=key, details=details)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.serializer_class(order).data, status=code)
+
+    def get_checkout_details(self, request: Request, data: dict[str, Any]) -> CheckoutDetails:
+        """Return the addresses of the validated input as snapshots, and the shipping method."""
+        return CheckoutDetails(
+            shipping_address=resolve_address(request.user, data, "shipping_address"),
+            billing_address=resolve_address(request.user, data, "billing_address"),
+            shipping_method=data.get("shipping_method") or None,
+            email=data.get("email", ""),
+            order_link=lambda order: self.get_guest_order_link(request, order),
+        )
+
+    def get_guest_order_link(self, request: Request, order: Any) -> str:
+        """Return the absolute URL of a guest's order: the storefront's page, else the API's."""
+        token = make_guest_token(order)
+        try:
+            path = reverse("shopkit_orders:guest-order", args=[token])
+        except NoReverseMatch:
+            path = reverse("shopkit-guest-order", args=[token])
+        return request.build_absolute_uri(path)
 
 
 class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
@@ -306,6 +432,10 @@ class OrderViewSet(OrderErrorsMixin, viewsets.ReadOnlyModelViewSet[Any]):
         503 means the provider's answer is unknown; retrying is safe (the attempt keeps its
         idempotency key). An order is charged at most once.
         """
+        return self.pay_order(request)
+
+    def pay_order(self, request: Request) -> Response:
+        """Pay the order of the URL through the gateway; the body of ``pay``."""
         order = self.get_object()
         data = PaySerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -59,7 +59,10 @@ COMMENTS = [
 
 
 class Command(BaseCommand):
-    help = "Create demo categories, tags, products, reviews, discounts and two users."
+    help = (
+        "Create demo categories, tags, products, reviews, discounts, two users and the "
+        "customer's addresses."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -73,7 +76,8 @@ class Command(BaseCommand):
         def rng():
             return random.Random(20261124)
 
-        staff, _customer = self._users()
+        staff, customer = self._users()
+        addresses = self._addresses(customer)
         categories = self._categories()
         tags = self._tags()
         created = self._products(rng(), products, categories, tags, staff)
@@ -88,11 +92,37 @@ class Command(BaseCommand):
             f"{get_tag_model().objects.count()} tags, "
             f"{get_product_model().objects.count()} products ({created} new), "
             f"{get_review_model().objects.count()} reviews ({reviews} new), "
-            f"{get_discount_model().objects.count()} discounts ({discounts} new)"
+            f"{get_discount_model().objects.count()} discounts ({discounts} new), "
+            f"{addresses} addresses"
         )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {totals}."))
         self.stdout.write(f"Staff (admin at /admin/): {STAFF[0]} / {STAFF[1]}")
         self.stdout.write(f"Customer:                 {CUSTOMER[0]} / {CUSTOMER[1]}")
+
+    def _addresses(self, customer):
+        """Give the customer an address book: home in Germany, work in Austria."""
+        from django_shopkit.loading import get_address_model
+
+        book = get_address_model().objects
+        wanted = [
+            {
+                "name": "Carl Customer",
+                "line1": "Unter den Linden 1",
+                "postcode": "10117",
+                "city": "Berlin",
+                "country": "DE",
+            },
+            {
+                "name": "Carl Customer",
+                "line1": "Stephansplatz 3",
+                "postcode": "1010",
+                "city": "Wien",
+                "country": "AT",
+            },
+        ]
+        for fields in wanted:
+            book.get_or_create(user=customer, line1=fields["line1"], defaults=fields)
+        return book.filter(user=customer).count()
 
     def _users(self):
         User = get_user_model()

@@ -86,6 +86,7 @@ PUBLIC_NAMES = {
     "models.Model": "django.db.models.Model",
     "django.db.models.manager.Manager": "django.db.models.Manager",
     "Prefetch": "django.db.models.Prefetch",
+    "django.db.models.query_utils.Q": "django.db.models.Q",
     "django.core.checks.messages.CheckMessage": "django.core.checks.CheckMessage",
     "IsAuthenticatedOrReadOnly": "rest_framework.permissions.IsAuthenticatedOrReadOnly",
     "django_filters.filterset.FilterSet": "django_filters.FilterSet",

@@ -62,6 +62,7 @@ DJANGO = [
     ("django.core.paginator.Paginator", "py:class", "ref/paginator/#$", "-"),
     ("django.db.models.Manager", "py:class", "topics/db/managers/#$", "-"),
     ("django.db.models.Prefetch", "py:class", "ref/models/querysets/#$", "-"),
+    ("django.db.models.Q", "py:class", "ref/models/querysets/#$", "-"),
     # Classes Django documents in prose only: conf.py's PROSE_NAMES resolves them to these.
     (
         "field-choices-enum-types",
@@ -88,6 +89,7 @@ PYTHON = [
     ("typing.Any", "py:data", "library/typing.html#$", "-"),
     ("type", "py:class", "library/functions.html#$", "-"),
     ("datetime.datetime", "py:class", "library/datetime.html#$", "-"),
+    ("datetime.timedelta", "py:class", "library/datetime.html#$", "-"),
     ("decimal.Decimal", "py:class", "library/decimal.html#$", "-"),
     ("logging.LogRecord", "py:class", "library/logging.html#$", "-"),
 ]
@@ -175,6 +177,7 @@ DRF = [
         "-",
     ),
     ("rest_framework.fields.ReadOnlyField", "py:class", "api-guide/fields/#readonlyfield", "-"),
+    ("rest_framework.fields.CharField", "py:class", "api-guide/fields/#charfield", "-"),
     (
         "rest_framework.filters.OrderingFilter",
         "py:class",

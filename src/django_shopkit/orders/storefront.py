@@ -42,8 +42,6 @@ from django_shopkit.orders.addresses import address_lines
 from django_shopkit.orders.cart import cart_owner
 from django_shopkit.orders.exceptions import (
     OrderError,
-    PaymentActionRequired,
-    PaymentProcessing,
     ShippingUnavailable,
 )
 from django_shopkit.orders.services import CheckoutDetails, get_cart_service, get_order_service
@@ -52,6 +50,7 @@ from django_shopkit.orders.storefront_checkout import (
     checkout_needs_address,
     guest_order_url,
 )
+from django_shopkit.orders.storefront_pay import PayForm, pay_order
 
 __all__ = [
     "AddToCartView",
@@ -77,13 +76,6 @@ class AddToCartForm(QuantityForm):
     """The product detail page's add-to-cart form."""
 
     product = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-class PayForm(forms.Form):
-    """What the gateway's payment step posts: a token or a provider's payment method id."""
-
-    token = forms.CharField(label=gettext_lazy("Payment token"), max_length=255, required=False)
-    payment_method = forms.CharField(max_length=255, required=False, widget=forms.HiddenInput)
 
 
 def _form_error(form: forms.Form) -> str:
@@ -380,24 +372,10 @@ class OrderPayView(_OrderActionView):
         if not form.is_valid():
             messages.error(request, _form_error(form))
             return self.done(order)
-        data = {k: v for k, v in form.cleaned_data.items() if v}
         return_url = request.build_absolute_uri(
             reverse("shopkit_orders:order-return", args=[order.number])
         )
-        try:
-            get_order_service().process_payment(order, data, return_url=return_url)
-        except PaymentActionRequired as exc:
-            action = exc.payment.action
-            if action.get("type") == "redirect" and action.get("redirect_url"):
-                return HttpResponseRedirect(action["redirect_url"])
-            messages.info(request, exc.message)
-        except PaymentProcessing as exc:
-            messages.info(request, exc.message)
-        except OrderError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Thank you, your payment was received."))
-        return self.done(order)
+        return pay_order(request, order, form, return_url) or self.done(order)
 
 
 class OrderReturnView(_UserOrdersMixin, View):

@@ -13,20 +13,30 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
+from django_countries import countries
 
 from django_shopkit.conf import settings
-from django_shopkit.loading import get_address_model
+from django_shopkit.loading import get_address_model, get_order_item_model
 from django_shopkit.orders.abstract_addresses import validate_country
+from django_shopkit.orders.abstract_models import OPEN_PAYMENT_STATUSES
 from django_shopkit.orders.addresses import address_lines
-from django_shopkit.orders.exceptions import OrderError
-from django_shopkit.orders.guests import get_guest_order, make_guest_token
+from django_shopkit.orders.guests import (
+    GuestLinkExpired,
+    GuestLinkInvalid,
+    get_guest_order,
+    make_guest_token,
+)
+from django_shopkit.orders.services import get_order_service
+from django_shopkit.orders.storefront_pay import PayForm, pay_order
 from django_shopkit.validators import validate_no_control_characters
 
 __all__ = [
@@ -53,7 +63,6 @@ def checkout_needs_address(request: HttpRequest) -> bool:
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    from django_countries import countries
 
     return [("", "---------"), *((code, str(name)) for code, name in countries)]
 
@@ -117,8 +126,6 @@ class CheckoutAddressView(View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         """Send anonymous visitors to log in unless guests may check out."""
         if not request.user.is_authenticated and not settings.SHOPKIT_GUEST_CHECKOUT:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(reverse("shopkit_orders:checkout"))
         return super().dispatch(request, *args, **kwargs)
 
@@ -152,8 +159,6 @@ class CheckoutAddressView(View):
 
     def render(self, request: HttpRequest, form: forms.Form) -> HttpResponse:
         """Render the step's template."""
-        from django.shortcuts import render
-
         return render(
             request,
             self.template_name,
@@ -203,23 +208,12 @@ class _GuestOrderMixin:
 
     def get_order(self, number: str = "") -> Any:
         """Return the guest order of the URL's token; 404 when invalid, 403 when expired."""
-        from django.core.exceptions import PermissionDenied
-        from django.http import Http404
-
-        from django_shopkit.orders.guests import GuestLinkExpired, GuestLinkInvalid
-
         try:
             return get_guest_order(self.kwargs["token"])
         except GuestLinkExpired as exc:
             raise PermissionDenied(exc.message) from None
         except GuestLinkInvalid:
             raise Http404 from None
-
-
-def _storefront() -> Any:
-    from django_shopkit.orders import storefront
-
-    return storefront
 
 
 class GuestOrderDetailView(_GuestOrderMixin, TemplateView):
@@ -229,10 +223,6 @@ class GuestOrderDetailView(_GuestOrderMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         """Add what the order page shows, its pay form pointing at the guest's pay URL."""
-        from django_shopkit.loading import get_order_item_model
-        from django_shopkit.orders.abstract_models import OPEN_PAYMENT_STATUSES
-        from django_shopkit.orders.services import get_order_service
-
         context: dict[str, Any] = super().get_context_data(**kwargs)
         order = self.get_order()
         payments = list(order.payments.all())
@@ -251,7 +241,7 @@ class GuestOrderDetailView(_GuestOrderMixin, TemplateView):
             payments=payments,
             refunds=order.refunds.all(),
             open_payment=open_payment,
-            pay_form=_storefront().PayForm(),
+            pay_form=PayForm(),
             payment_template=gateway.payment_template_name,
             payment_step=step,
             shopkit_currency=settings.SHOPKIT_CURRENCY,
@@ -270,34 +260,13 @@ class GuestOrderPayView(_GuestOrderMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        """Pay and report the outcome as a message."""
-        from django.http import HttpResponseRedirect
-
-        from django_shopkit.orders.exceptions import PaymentActionRequired, PaymentProcessing
-        from django_shopkit.orders.services import get_order_service
-
+        """Pay and report the outcome as a message, or follow the provider's redirect."""
         order = self.get_order()
         back = reverse("shopkit_orders:guest-order", args=[token])
-        form = _storefront().PayForm(request.POST)
+        form = PayForm(request.POST)
         if not form.is_valid():
             return redirect(back)
-        data = {k: v for k, v in form.cleaned_data.items() if v}
-        try:
-            get_order_service().process_payment(
-                order, data, return_url=request.build_absolute_uri(back)
-            )
-        except PaymentActionRequired as exc:
-            action = exc.payment.action
-            if action.get("type") == "redirect" and action.get("redirect_url"):
-                return HttpResponseRedirect(action["redirect_url"])
-            messages.info(request, exc.message)
-        except PaymentProcessing as exc:
-            messages.info(request, exc.message)
-        except OrderError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Thank you, your payment was received."))
-        return redirect(back)
+        return pay_order(request, order, form, request.build_absolute_uri(back)) or redirect(back)
 
 
 def guest_order_url(order: Any) -> str:

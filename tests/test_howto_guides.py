@@ -492,7 +492,7 @@ def test_carts(quick_start_site, tmp_path):
     site = quick_start_site.copy_to(tmp_path)
     # An abandoned session cart, for the page's shopkit_clear_session_carts output: a visitor's
     # cart (and its line) last changed three weeks ago, past the default two weeks.
-    django_shell(
+    abandoned = django_shell(
         site,
         """
 import datetime
@@ -507,6 +507,7 @@ get_cart_item_model().objects.filter(cart__user=None).update(updated_at=long_ago
 print(json.dumps(get_cart_model().objects.filter(user=None).count()))
 """,
     )
+    assert abandoned == 1
     apply_page(site, "carts")  # the console block checks the counts it shows
     check_is_clean(site)
     result = django_shell(
@@ -549,6 +550,7 @@ order = get_order_model().objects.get(pk=placed.json()["id"])
 placed_by = order.user_id
 (link,) = re.findall(r"/orders/guest/([^/\\s]+)/", mail.outbox[-1].body)
 by_link = Client().get(f"/api/guest-orders/{link}/")
+shown = [by_link.status_code, by_link.json()["number"] == order.number]
 tampered = Client().get(f"/api/guest-orders/{link[:-2]}xx/")
 
 grace = get_user_model().objects.create_user("grace", "grace@example.com", "x")
@@ -562,7 +564,7 @@ print(json.dumps({
     "cart_size": cart_size(request),
     "session_carts": session_carts,
     "placed": placed.status_code,
-    "guest": [placed_by, order.email, by_link.status_code, by_link.json().get("number") == order.number],
+    "guest": [placed_by, order.email, *shown],
     "tampered": tampered.status_code,
     "claimed": [claimed, order.user_id == grace.pk, after_claim],
 }))

@@ -526,11 +526,11 @@ from shop.models import Product
 
 admin = get_user_model().objects.get(username="admin")
 hammer = Product.objects.get(name="Hammer")
-get_cart_service().add(admin, hammer.pk, 2)
+get_cart_service().add(admin, hammer.pk, 4)
 
-# A visitor adds 3 hammers, then logs in: the carts merge (2 + 3).
+# A visitor adds 8 hammers, then logs in: the carts merge (4 + 8, capped at the stock).
 visitor = Client()
-added = visitor.post("/api/cart/items/", {"product": hammer.pk, "quantity": 3}).status_code
+added = visitor.post("/api/cart/items/", {"product": hammer.pk, "quantity": 8}).status_code
 request = RequestFactory().get("/")
 request.session = visitor.session
 request.user = AnonymousUser()  # the session's cart
@@ -572,9 +572,9 @@ print(json.dumps({
     )
     assert result == {
         "added": 201,
-        "before_login": 3,
-        "merged": [5],  # the sum, within the hammer's stock of 10
-        "cart_size": 5,
+        "before_login": 8,
+        "merged": [10],  # the sum, capped at the hammer's stock of 10
+        "cart_size": 10,
         "session_carts": 0,  # the visitor's cart was merged, then deleted
         "placed": 201,
         "guest": [None, "grace@example.com", 200, True],

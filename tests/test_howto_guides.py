@@ -616,7 +616,11 @@ for country in ("DE", "US"):
 buyer.post("/api/cart/items/", {"product": hammer.pk, "quantity": 5})  # 6 x 9.50 = 57.00
 methods["DE, 57.00"] = buyer.get("/api/shipping-methods/", {"country": "DE"}).json()
 order.refresh_from_db()
-print(json.dumps({"snapshot": order.shipping_address, "methods": methods}))
+print(json.dumps({
+    "snapshot": order.shipping_address,
+    "billing": order.billing_address,
+    "methods": methods,
+}))
 """.replace("NUMBER", repr(number)),
     )
     snapshot = result["snapshot"]
@@ -625,6 +629,7 @@ print(json.dumps({"snapshot": order.shipping_address, "methods": methods}))
         "London",
         "GB",
     )
+    assert result["billing"] == snapshot  # the billing address defaults to the shipping one
     standard = {"code": "standard", "name": "Standard (3-5 days)", "cost": "4.90"}
     parcel = {"code": "parcel", "name": "Shipping by weight", "cost": "5.00"}  # no weight: 0 kg
     free = {"code": "free", "name": "Free shipping", "cost": "0.00"}

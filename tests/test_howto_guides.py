@@ -158,7 +158,17 @@ def howto_toctree() -> list[str]:
     ]
 
 
-PAGES = ["installation", "payments", "middleware", "deployment", "throttling", "example-project"]
+PAGES = [
+    "installation",
+    "payments",
+    "middleware",
+    "deployment",
+    "throttling",
+    "example-project",
+    "carts",
+    "addresses",
+    "tax",
+]
 
 
 def test_every_howto_guide_is_run():
@@ -476,3 +486,191 @@ print(json.dumps([str(refund.amount), shown, str(order.amount_refunded), order.s
 """
     result = django_shell(site, setup + block.text + report)
     assert result == ["15.00", "15.00", "15.00", "paid"]
+
+
+def test_carts(quick_start_site, tmp_path):
+    site = quick_start_site.copy_to(tmp_path)
+    # An abandoned session cart, for the page's shopkit_clear_session_carts output: a visitor's
+    # cart (and its line) last changed three weeks ago, past the default two weeks.
+    abandoned = django_shell(
+        site,
+        """
+import datetime
+from django.utils import timezone
+from django_shopkit.loading import get_cart_item_model, get_cart_model
+from shop.models import Product
+hammer = Product.objects.get(name="Hammer")
+assert Client().post("/api/cart/items/", {"product": hammer.pk}).status_code == 201
+long_ago = timezone.now() - datetime.timedelta(weeks=3)
+get_cart_model().objects.filter(user=None).update(updated_at=long_ago)
+get_cart_item_model().objects.filter(cart__user=None).update(updated_at=long_ago)
+print(json.dumps(get_cart_model().objects.filter(user=None).count()))
+""",
+    )
+    assert abandoned == 1
+    apply_page(site, "carts")  # the console block checks the counts it shows
+    check_is_clean(site)
+    result = django_shell(
+        site,
+        """
+import re
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from django_shopkit.loading import get_cart_model, get_order_model
+from django_shopkit.orders.cart import get_cart_service
+from shop.accounts import claim_orders
+from shop.cart import cart_size
+from shop.models import Product
+
+admin = get_user_model().objects.get(username="admin")
+hammer = Product.objects.get(name="Hammer")
+get_cart_service().add(admin, hammer.pk, 4)
+
+# A visitor adds 8 hammers, then logs in: the carts merge (4 + 8, capped at the stock).
+visitor = Client()
+added = visitor.post("/api/cart/items/", {"product": hammer.pk, "quantity": 8}).status_code
+request = RequestFactory().get("/")
+request.session = visitor.session
+request.user = AnonymousUser()  # the session's cart
+before_login = cart_size(request)
+visitor.force_login(admin)
+request.user = admin
+merged = [line["quantity"] for line in visitor.get("/api/cart/").json()["items"]]
+session_carts = get_cart_model().objects.filter(user=None).count()
+
+# A guest checks out with the page's request body (this shop has no shipping methods).
+guest = Client()
+guest.post("/api/cart/items/", {"product": hammer.pk, "quantity": 1})
+body = json.loads(BODY)
+body.pop("shipping_method")
+placed = guest.post("/api/checkout/", body, content_type="application/json")
+order = get_order_model().objects.get(pk=placed.json()["id"])
+placed_by = order.user_id
+(link,) = re.findall(r"/orders/guest/([^/\\s]+)/", mail.outbox[-1].body)
+by_link = Client().get(f"/api/guest-orders/{link}/")
+shown = [by_link.status_code, by_link.json()["number"] == order.number]
+tampered = Client().get(f"/api/guest-orders/{link[:-2]}xx/")
+
+grace = get_user_model().objects.create_user("grace", "grace@example.com", "x")
+claimed = claim_orders(grace)
+order.refresh_from_db()
+after_claim = Client().get(f"/api/guest-orders/{link}/").status_code
+print(json.dumps({
+    "added": added,
+    "before_login": before_login,
+    "merged": merged,
+    "cart_size": cart_size(request),
+    "session_carts": session_carts,
+    "placed": placed.status_code,
+    "guest": [placed_by, order.email, *shown],
+    "tampered": tampered.status_code,
+    "claimed": [claimed, order.user_id == grace.pk, after_claim],
+}))
+""".replace("BODY", repr(guest_checkout_body())),
+    )
+    assert result == {
+        "added": 201,
+        "before_login": 8,
+        "merged": [10],  # the sum, capped at the hammer's stock of 10
+        "cart_size": 10,
+        "session_carts": 0,  # the visitor's cart was merged, then deleted
+        "placed": 201,
+        "guest": [None, "grace@example.com", 200, True],
+        "tampered": 404,
+        "claimed": [1, True, 404],  # a claimed order's link stops working
+    }
+
+
+def guest_checkout_body() -> str:
+    """Return the JSON body of the carts page's guest checkout request."""
+    (block,) = [b for b in code_blocks(DOCS / "carts.rst") if b.text.startswith("POST checkout/")]
+    return block.text.split("\n", 1)[1]
+
+
+def test_addresses(quick_start_site, tmp_path):
+    site = quick_start_site.copy_to(tmp_path)
+    apply_page(site, "addresses")
+    check_is_clean(site)
+    # The shell block bought a hammer for London with the address's snapshot.
+    (bought,) = [out for out in site.outputs if out.strip().endswith(" London")]
+    number, city = bought.strip().splitlines()[-1].split()  # after the console e-mail
+    assert city == "London"
+    result = django_shell(
+        site,
+        """
+from django.contrib.auth import get_user_model
+from django_shopkit.loading import get_order_model
+from shop.models import Address, Product
+admin = get_user_model().objects.get(username="admin")
+order = get_order_model().objects.get(number=NUMBER)
+Address.objects.filter(user=admin).update(city="Paris")  # the order keeps its copy
+buyer = Client()
+buyer.force_login(admin)
+hammer = Product.objects.get(name="Hammer")
+buyer.post("/api/cart/items/", {"product": hammer.pk, "quantity": 1})
+methods = {}
+for country in ("DE", "US"):
+    methods[country] = buyer.get("/api/shipping-methods/", {"country": country}).json()
+buyer.post("/api/cart/items/", {"product": hammer.pk, "quantity": 5})  # 6 x 9.50 = 57.00
+methods["DE, 57.00"] = buyer.get("/api/shipping-methods/", {"country": "DE"}).json()
+order.refresh_from_db()
+print(json.dumps({
+    "snapshot": order.shipping_address,
+    "billing": order.billing_address,
+    "methods": methods,
+}))
+""".replace("NUMBER", repr(number)),
+    )
+    snapshot = result["snapshot"]
+    assert (snapshot["name"], snapshot["city"], snapshot["country"]) == (
+        "Ada Lovelace",
+        "London",
+        "GB",
+    )
+    assert result["billing"] == snapshot  # the billing address defaults to the shipping one
+    standard = {"code": "standard", "name": "Standard (3-5 days)", "cost": "4.90"}
+    parcel = {"code": "parcel", "name": "Shipping by weight", "cost": "5.00"}  # no weight: 0 kg
+    free = {"code": "free", "name": "Free shipping", "cost": "0.00"}
+    assert result["methods"] == {
+        "DE": [standard, parcel],  # the page's example: free is under its 50.00 threshold
+        "US": [standard],  # parcel ships to DE and AT only
+        "DE, 57.00": [standard, free, parcel],
+    }
+
+
+def test_tax(quick_start_site, tmp_path):
+    # tests/orders/test_tax.py checks the page's worked examples against the split itself;
+    # here its settings make the quick start's cart show the tax a German buyer pays.
+    site = quick_start_site.copy_to(tmp_path)
+    apply_page(site, "tax")
+    check_is_clean(site)
+    result = django_shell(
+        site,
+        """
+from django.contrib.auth import get_user_model
+from shop.models import Product
+buyer = Client()
+buyer.force_login(get_user_model().objects.get(username="admin"))
+hammer = Product.objects.get(name="Hammer")
+buyer.post("/api/cart/items/", {"product": hammer.pk, "quantity": 2})
+carts = {c: buyer.get("/api/cart/", {"country": c} if c else {}).json() for c in ("", "AT", "US")}
+print(json.dumps({
+    country or "default": [
+        cart["prices_include_tax"],
+        [[l["tax_rate"], l["net_total"], l["tax_total"], l["gross_total"]] for l in cart["items"]],
+        cart["tax_total"],
+        cart["total"],
+    ]
+    for country, cart in carts.items()
+}))
+""",
+    )
+    # 2 x 9.50 = 19.00 including VAT: net = round(19.00 x 100 / 119) = 15.97 in Germany (the
+    # default country before an address), round(19.00 x 100 / 120) = 15.83 in Austria.
+    assert result == {
+        "default": [True, [["19.000", "15.97", "3.03", "19.00"]], "3.03", "19.00"],
+        "AT": [True, [["20.000", "15.83", "3.17", "19.00"]], "3.17", "19.00"],
+        "US": [True, [["0.000", "19.00", "0.00", "19.00"]], "0.00", "19.00"],
+    }

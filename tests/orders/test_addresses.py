@@ -256,19 +256,3 @@ def test_admin_order_page_shows_the_addresses(client, staff, user):
     prefix = f"admin:{address_meta.app_label}_{address_meta.model_name}"
     assert client.get(reverse(f"{prefix}_changelist")).status_code == 200
     assert client.get(reverse(f"{prefix}_change", args=[address.pk])).status_code == 200
-
-
-def test_docs_addresses_page_code_places_an_order_with_a_snapshot(user):
-    from pathlib import Path
-
-    from tests.docs_blocks import code_blocks
-
-    page = Path(__file__).resolve().parents[2] / "docs" / "addresses.rst"
-    (block,) = [b for b in code_blocks(page) if "CheckoutDetails" in b.text]
-    address = make_address(user, city="Cork", country="IE")
-    fill_cart(user, (make_product(), 1))
-    namespace = {"address": address, "user": user}
-    exec(compile(block.text, str(page), "exec"), namespace)
-    assert namespace["created"] is True
-    assert namespace["order"].shipping_address["city"] == "Cork"
-    assert reload(namespace["order"]).billing_address["country"] == "IE"

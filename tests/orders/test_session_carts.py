@@ -357,3 +357,18 @@ def test_another_site_cannot_post_into_an_anonymous_cart():
     client.cookies["csrftoken"] = token
     ok = client.post(reverse(ITEMS), {"product": product.pk, "quantity": 1}, HTTP_X_CSRFTOKEN=token)
     assert ok.status_code == 201, ok.json()
+
+
+def test_an_api_client_gets_its_csrf_cookie_from_the_cart():
+    # A client with no page of the shop (a script, an app on the same origin) starts with
+    # GET cart/: its answer sets the csrftoken cookie that the cart writes then send back.
+    product = make_product()
+    client = APIClient(enforce_csrf_checks=True)
+    response = client.get(reverse("shopkit-cart"))
+    assert response.status_code == 200
+    token = response.cookies["csrftoken"].value
+    added = client.post(
+        reverse(ITEMS), {"product": product.pk, "quantity": 2}, HTTP_X_CSRFTOKEN=token
+    )
+    assert added.status_code == 201, added.json()
+    assert client.get(reverse("shopkit-cart")).json()["item_count"] == 2

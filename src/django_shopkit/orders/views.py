@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status, viewsets
@@ -202,8 +203,10 @@ class CartView(AnonymousCsrfMixin, OrderErrorsMixin, APIView):
 
         With ``shipping_method`` and an address (``address_id``, or ``country`` and maybe
         ``region`` and ``postcode``) the totals include shipping: ``409`` when that method
-        cannot ship this cart there.
+        cannot ship this cart there. The answer sets Django's ``csrftoken`` cookie, which an
+        anonymous client sends back in ``X-CSRFToken`` on its cart writes.
         """
+        get_token(request)  # Django then sets the CSRF cookie on the response
         query = CartQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         address = shipping_address_of(request, query.validated_data)

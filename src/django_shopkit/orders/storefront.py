@@ -29,7 +29,6 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from django_shopkit.conf import settings
 from django_shopkit.loading import (
     get_cart_item_model,
-    get_order_item_model,
     get_order_model,
     get_payment_model,
 )
@@ -50,7 +49,7 @@ from django_shopkit.orders.storefront_checkout import (
     checkout_needs_address,
     guest_order_url,
 )
-from django_shopkit.orders.storefront_pay import PayForm, pay_order
+from django_shopkit.orders.storefront_pay import PayForm, order_page_context, pay_order
 
 __all__ = [
     "AddToCartView",
@@ -328,19 +327,7 @@ class OrderDetailView(_UserOrdersMixin, ShopkitContextMixin, DetailView):  # typ
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         """Add ``items``, ``payments``, ``refunds`` and the gateway's pay step."""
         context = super().get_context_data(**kwargs)
-        order = self.object
-        payments = list(order.payments.all())
-        open_payment = next((p for p in payments if p.status in OPEN_PAYMENT_STATUSES), None)
-        gateway = get_order_service().get_gateway()
-        context.update(
-            items=get_order_item_model()._default_manager.filter(order=order),
-            payments=payments,
-            refunds=order.refunds.all(),
-            open_payment=open_payment,
-            pay_form=PayForm(),
-            payment_template=gateway.payment_template_name,
-            payment_step=gateway.get_payment_context(self.request, order, open_payment),
-        )
+        context.update(order_page_context(self.request, self.object))
         return context
 
 

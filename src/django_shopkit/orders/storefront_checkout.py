@@ -25,9 +25,8 @@ from django.views.generic import TemplateView, View
 from django_countries import countries
 
 from django_shopkit.conf import settings
-from django_shopkit.loading import get_address_model, get_order_item_model
+from django_shopkit.loading import get_address_model
 from django_shopkit.orders.abstract_addresses import validate_country
-from django_shopkit.orders.abstract_models import OPEN_PAYMENT_STATUSES
 from django_shopkit.orders.addresses import address_lines
 from django_shopkit.orders.guests import (
     GuestLinkExpired,
@@ -35,8 +34,7 @@ from django_shopkit.orders.guests import (
     get_guest_order,
     make_guest_token,
 )
-from django_shopkit.orders.services import get_order_service
-from django_shopkit.orders.storefront_pay import PayForm, pay_order
+from django_shopkit.orders.storefront_pay import PayForm, order_page_context, pay_order
 from django_shopkit.validators import validate_no_control_characters
 
 __all__ = [
@@ -225,25 +223,18 @@ class GuestOrderDetailView(_GuestOrderMixin, TemplateView):
         """Add what the order page shows, its pay form pointing at the guest's pay URL."""
         context: dict[str, Any] = super().get_context_data(**kwargs)
         order = self.get_order()
-        payments = list(order.payments.all())
-        open_payment = next((p for p in payments if p.status in OPEN_PAYMENT_STATUSES), None)
-        gateway = get_order_service().get_gateway()
         token = self.kwargs["token"]
-        step = dict(gateway.get_payment_context(self.request, order, open_payment))
-        step["pay_url"] = reverse("shopkit_orders:guest-order-pay", args=[token])
-        step["return_url"] = self.request.build_absolute_uri(
-            reverse("shopkit_orders:guest-order", args=[token])
-        )
         context.update(
+            order_page_context(
+                self.request,
+                order,
+                pay_url=reverse("shopkit_orders:guest-order-pay", args=[token]),
+                return_url=self.request.build_absolute_uri(
+                    reverse("shopkit_orders:guest-order", args=[token])
+                ),
+            ),
             order=order,
             guest=True,
-            items=get_order_item_model()._default_manager.filter(order=order),
-            payments=payments,
-            refunds=order.refunds.all(),
-            open_payment=open_payment,
-            pay_form=PayForm(),
-            payment_template=gateway.payment_template_name,
-            payment_step=step,
             shopkit_currency=settings.SHOPKIT_CURRENCY,
         )
         return context

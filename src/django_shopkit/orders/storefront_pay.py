@@ -10,10 +10,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from django_shopkit.loading import get_order_item_model
+from django_shopkit.orders.abstract_models import OPEN_PAYMENT_STATUSES
 from django_shopkit.orders.exceptions import OrderError, PaymentActionRequired, PaymentProcessing
 from django_shopkit.orders.services import get_order_service
 
-__all__ = ["PayForm", "pay_order"]
+__all__ = ["PayForm", "order_page_context", "pay_order"]
 
 
 class PayForm(forms.Form):
@@ -46,3 +48,23 @@ def pay_order(
     else:
         messages.success(request, _("Thank you, your payment was received."))
     return None
+
+
+def order_page_context(request: HttpRequest, order: Any, **step: Any) -> dict[str, Any]:
+    """Return what the order page shows: lines, payments, refunds and the gateway's pay step.
+
+    ``step`` adds to (or replaces) what the gateway puts in its pay step's context, e.g. the
+    guest's ``pay_url``.
+    """
+    payments = list(order.payments.all())
+    open_payment = next((p for p in payments if p.status in OPEN_PAYMENT_STATUSES), None)
+    gateway = get_order_service().get_gateway()
+    return {
+        "items": get_order_item_model()._default_manager.filter(order=order),
+        "payments": payments,
+        "refunds": order.refunds.all(),
+        "open_payment": open_payment,
+        "pay_form": PayForm(),
+        "payment_template": gateway.payment_template_name,
+        "payment_step": {**gateway.get_payment_context(request, order, open_payment), **step},
+    }

@@ -173,8 +173,9 @@ def build_data(count):
 
     base = build_base()
     add_products(0, count, base, reviews=True)
-    # bulk_create sends no signals: store the rating figures reviews keep current, one UPDATE.
+    # bulk_create sends no signals: store the rating figures and tag names signals keep current.
     get_catalog_service().refresh_ratings()
+    get_catalog_service().refresh_tag_names()
     spread_creation_times()
     _, _, product_model, _, _ = models()
     del connection  # only the helpers above touch it directly
@@ -433,6 +434,7 @@ def run_uncached(args):
     from django.test.utils import override_settings
 
     from django_shopkit.catalog.cache import get_cache
+    from django_shopkit.catalog.services import get_catalog_service
 
     t0 = time.perf_counter()
     base, product_ids = build_data(args.products)
@@ -441,12 +443,12 @@ def run_uncached(args):
     print(f"load average before timing: {load_average()}")
     ends = Endpoints(product_ids)
 
-    # Same rows on both sides, or the comparison means nothing.
-    api_ids = [row["id"] for row in json.loads(ends.list(3))["results"]]
-    assert api_ids == [row["id"] for row in json.loads(ends.floor_list(3))], "different rows"
+    # Same rows and tags on both sides, or the comparison means nothing.
+    api_rows = [(row["id"], row["tags"]) for row in json.loads(ends.list(3))["results"]]
+    assert api_rows == [(row["id"], row["tags"]) for row in json.loads(ends.floor_list(3))]
     with override_settings(SHOPKIT_PRODUCT_PAGINATION_CLASS=CURSOR_PAGINATION):
-        api_ids = [row["id"] for row in json.loads(ends.cursor_list(3))["results"]]
-    assert api_ids == [row["id"] for row in json.loads(ends.floor_cursor_list(3))], "cursor"
+        api_rows = [(row["id"], row["tags"]) for row in json.loads(ends.cursor_list(3))["results"]]
+    assert api_rows == [(row["id"], row["tags"]) for row in json.loads(ends.floor_cursor_list(3))]
     get_cache().clear()
 
     results = measure(
@@ -474,6 +476,7 @@ def run_uncached(args):
     if args.scale:
         t0 = time.perf_counter()
         add_products(args.products, args.scale, base, reviews=False)
+        get_catalog_service().refresh_tag_names()
         spread_creation_times()
         _, _, product_model, _, _ = models()
         scaled = Endpoints(list(product_model._default_manager.values_list("pk", flat=True)))

@@ -111,7 +111,7 @@ class AbstractTag(SluggedModel):
 
 
 class AbstractProduct(SluggedModel):
-    """A product for sale; rating figures are stored here and kept current by reviews."""
+    """A product for sale; rating figures and tag names are stored here and kept current."""
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=250, unique=True, blank=True)
@@ -157,6 +157,15 @@ class AbstractProduct(SluggedModel):
         _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
     )
     review_count = models.PositiveIntegerField(_("review count"), default=0, editable=False)
+    # Denormalised from the tags (kept by the catalog's signal handlers) so lists need no
+    # tag query and no tag instances; ``product.tags`` stays the relation to edit and read.
+    tag_names = models.JSONField(
+        _("tag names"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("The names of the product's tags, in tag order."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

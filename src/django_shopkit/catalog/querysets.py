@@ -57,8 +57,12 @@ class ProductQuerySet(models.QuerySet[_M]):
         return self.select_related("category")
 
     def with_tags(self) -> ProductQuerySet[_M]:
-        """Prefetch the tags in one query for the whole result."""
-        return self.prefetch_related("tags")
+        """Prefetch the tags (:meth:`tag_prefetch`) in one query for the whole result.
+
+        Lists show the stored ``tag_names`` and need none; add this where your code reads
+        ``product.tags.all()`` for many products (a serializer showing tag slugs or ids).
+        """
+        return self.prefetch_related(self.tag_prefetch())
 
     def with_discount(self) -> ProductQuerySet[_M]:
         """Join the discount (a one-to-one), so ``discount_price`` costs no query."""
@@ -92,7 +96,7 @@ class ProductQuerySet(models.QuerySet[_M]):
         return result
 
     def tag_prefetch(self) -> Prefetch[Any]:
-        """Return the prefetch of the tags a listing shows: id, name and slug, in tag order.
+        """Return the prefetch :meth:`with_tags` adds: id, name and slug, in tag order.
 
         Override this to load more tag fields (a serializer of yours showing them).
         """
@@ -100,10 +104,11 @@ class ProductQuerySet(models.QuerySet[_M]):
         return Prefetch("tags", queryset=tags)
 
     def for_listing(self) -> ProductQuerySet[_M]:
-        """Load everything a product list or detail shows, in two queries whatever the size.
+        """Load everything a product list or detail shows, in one query whatever the size.
 
-        One query joins the category and the discount (a real instance of your Discount
-        model, its ``product`` already set, so its ``is_current()`` or ``price_for()`` may
-        read either); one more prefetches the tags (:meth:`tag_prefetch`).
+        It joins the category and the discount (a real instance of your Discount model, its
+        ``product`` already set, so its ``is_current()`` or ``price_for()`` may read either);
+        the tags shown are the stored ``tag_names``. Chain :meth:`with_tags` when your
+        serializer reads ``product.tags``.
         """
-        return self.select_related("category", "discount").prefetch_related(self.tag_prefetch())
+        return self.select_related("category", "discount")

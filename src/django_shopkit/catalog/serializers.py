@@ -84,7 +84,12 @@ class ProductSerializer(serializers.ModelSerializer[Any]):
     stock = serializers.ReadOnlyField()
     category = serializers.ReadOnlyField(source="category_id")
     category_name = serializers.CharField(source="category.name", read_only=True)
-    tags: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    tags: Any = serializers.ListField(
+        child=serializers.CharField(),
+        source="tag_names",
+        read_only=True,
+        help_text=_("The names of the product's tags."),
+    )
     average_rating = DecimalColumn(decimal_places=2)
     review_count = serializers.ReadOnlyField()
     is_featured = serializers.ReadOnlyField()

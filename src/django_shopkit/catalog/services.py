@@ -15,9 +15,13 @@ from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext as _
 
 from django_shopkit.catalog.cache import invalidate_products
-from django_shopkit.loading import get_class, get_product_model, get_review_model
+from django_shopkit.loading import get_class, get_product_model, get_review_model, get_tag_model
 
 __all__ = ["CatalogService", "OutOfStock", "get_catalog_service"]
+
+# Products locked, read and written per statement by refresh_tag_names(): well under
+# SQLite's limit of query parameters, and a bounded CASE in bulk_update()'s UPDATE.
+_TAG_NAMES_BATCH = 500
 
 
 class OutOfStock(Exception):
@@ -170,6 +174,54 @@ class CatalogService:
             )
         invalidate_products()
         return updated
+
+    def refresh_tag_names(self, product_ids: Iterable[int] | None = None) -> int:
+        """Store the names of products' tags (default: all products) in ``tag_names``.
+
+        The catalog's signal handlers call this when tags are linked, unlinked, renamed or
+        deleted; call it yourself after writes that send no signal (``bulk_create`` of
+        ``Product.tags.through`` rows, ``QuerySet.update()`` of tag names, raw SQL). Names
+        come in the tag model's ordering. Each batch of products is locked first, in
+        primary-key order, then read and written (the ``tag_names`` column alone), so two
+        tag changes committed at once both end up in the stored names. Returns the products
+        updated.
+        """
+        product_model = get_product_model()
+        products = product_model._default_manager.order_by("pk")
+        if product_ids is None:
+            ids = list(products.values_list("pk", flat=True))
+        else:
+            ids = sorted(set(product_ids))
+        updated = 0
+        with transaction.atomic():
+            for start in range(0, len(ids), _TAG_NAMES_BATCH):
+                updated += self._refresh_tag_names_batch(ids[start : start + _TAG_NAMES_BATCH])
+        if updated:
+            invalidate_products()
+        return updated
+
+    def _refresh_tag_names_batch(self, ids: list[int]) -> int:
+        product_model = get_product_model()
+        locked = (
+            product_model._default_manager.filter(pk__in=ids)
+            .select_for_update()
+            .order_by("pk")
+            .only("pk", "tag_names")
+        )
+        batch = list(locked)
+        names: dict[int, list[str]] = {product.pk: [] for product in batch}
+        # The tag model's default manager keeps its Meta.ordering: names come in tag order.
+        links = get_tag_model()._default_manager.filter(products__in=ids)
+        for product_id, name in links.values_list("products", "name"):
+            names[product_id].append(name)
+        changed = []
+        for product in batch:
+            if product.tag_names != names[product.pk]:
+                product.tag_names = names[product.pk]
+                changed.append(product)
+        if changed:
+            product_model._default_manager.bulk_update(changed, ["tag_names"])
+        return len(changed)
 
 
 def get_catalog_service() -> CatalogService:

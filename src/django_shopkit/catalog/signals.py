@@ -1,4 +1,4 @@
-"""Signal handlers of the catalog: keep stored ratings current and invalidate cached data.
+"""Signal handlers of the catalog: keep stored ratings and tag names current, invalidate caches.
 
 :func:`connect_handlers` runs in the catalog app's ``ready()`` and connects the receivers to
 the host's concrete models, found through the loading helpers.
@@ -10,9 +10,10 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from django_shopkit.catalog.cache import invalidate_categories, invalidate_products
+from django_shopkit.catalog.services import get_catalog_service
 from django_shopkit.loading import (
     get_category_model,
     get_discount_model,
@@ -22,6 +23,10 @@ from django_shopkit.loading import (
 )
 
 __all__ = ["connect_handlers"]
+
+# Where a tag instance holds its products between the pre_ and the post_ signal of a clear or
+# a delete: the post_ signal names none, and both carry the same instance.
+_TAGGED_PRODUCTS = "_shopkit_tagged_products"
 
 
 def category_data_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
@@ -38,16 +43,66 @@ def product_data_changed(sender: type[Model], instance: Model, **kwargs: Any) ->
     invalidate_products()
 
 
-def product_tags_changed(sender: type[Model], action: str, **kwargs: Any) -> None:
-    """Invalidate cached products after tags are added to or removed from a product."""
-    if action in ("post_add", "post_remove", "post_clear"):
+def product_tags_changed(
+    sender: type[Model],
+    instance: Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
+    """Store the tag names of the products whose tags changed; invalidate cached products.
+
+    ``product.tags.add()`` (and ``remove``, ``clear``, ``set``) refreshes that product's
+    ``tag_names``, in the database and on ``instance``; ``tag.products.add()`` and the other
+    reverse changes refresh each product named.
+    """
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            get_catalog_service().refresh_tag_names([instance.pk])
+            instance.refresh_from_db(fields=["tag_names"])
+            invalidate_products()
+        return
+    if action == "pre_clear":
+        # post_clear names no product: remember the tag's products while they are linked.
+        setattr(instance, _TAGGED_PRODUCTS, _product_ids_of(instance))
+    elif action in ("post_add", "post_remove"):
+        get_catalog_service().refresh_tag_names(pk_set or ())
         invalidate_products()
+    elif action == "post_clear":
+        get_catalog_service().refresh_tag_names(_take_tagged_products(instance))
+        invalidate_products()
+
+
+def tag_saved(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
+    """Store the new name in the tag's products' ``tag_names`` after a tag is renamed."""
+    fields = kwargs.get("update_fields")
+    if created or kwargs.get("raw") or (fields is not None and "name" not in fields):
+        return
+    get_catalog_service().refresh_tag_names(_product_ids_of(instance))
+
+
+def tag_deleting(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    """Remember a tag's products before it is deleted (its links go with it)."""
+    setattr(instance, _TAGGED_PRODUCTS, _product_ids_of(instance))
+
+
+def tag_deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    """Drop a deleted tag's name from its products' ``tag_names``."""
+    get_catalog_service().refresh_tag_names(_take_tagged_products(instance))
+
+
+def _take_tagged_products(tag: Model) -> list[int]:
+    ids: list[int] = tag.__dict__.pop(_TAGGED_PRODUCTS, [])
+    return ids
+
+
+def _product_ids_of(tag: Model) -> list[int]:
+    return list(tag.products.values_list("pk", flat=True))  # type: ignore[attr-defined]
 
 
 def review_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """Recompute the product's stored rating after a review is saved or deleted."""
-    from django_shopkit.catalog.services import get_catalog_service
-
     get_catalog_service().refresh_rating(instance.product_id)  # type: ignore[attr-defined]
 
 
@@ -76,6 +131,13 @@ def connect_handlers() -> None:
                 sender=model,
                 dispatch_uid=f"shopkit-catalog-{model._meta.label_lower}-{receiver.__name__}",
             )
+    tag_receivers = [(post_save, tag_saved), (pre_delete, tag_deleting), (post_delete, tag_deleted)]
+    for signal, receiver in tag_receivers:
+        signal.connect(
+            receiver,
+            sender=tag,
+            dispatch_uid=f"shopkit-catalog-{tag._meta.label_lower}-{receiver.__name__}",
+        )
     m2m_changed.connect(
         product_tags_changed,
         sender=product.tags.through,

@@ -106,7 +106,8 @@ class ProductDetailView(CategorySidebarMixin, DetailView):  # type: ignore[type-
     def get_queryset(self) -> QuerySet[Any]:
         """Return the active products with everything the page shows."""
         manager: Any = get_product_model()._default_manager
-        queryset: QuerySet[Any] = manager.active().for_listing()
+        # The tags as objects: a template of yours may link them by slug.
+        queryset: QuerySet[Any] = manager.active().for_listing().with_tags()
         return queryset
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -83,9 +83,11 @@ class Command(BaseCommand):
         created = self._products(rng(), products, categories, tags, staff)
         reviews = self._reviews(rng())
         discounts = self._discounts(rng())
-        # bulk_create sends no signals, so nothing above refreshed the stored rating figures or
-        # told the catalog cache that products, discounts and category counts changed.
+        # bulk_create sends no signals, so nothing above refreshed the stored rating figures
+        # and tag names or told the catalog cache that products, discounts and category
+        # counts changed.
         get_catalog_service().refresh_ratings()
+        get_catalog_service().refresh_tag_names()
         invalidate_categories()  # also invalidates the cached products
         totals = (
             f"{get_category_model().objects.count()} categories, "

@@ -12,12 +12,13 @@ GOLD_SHARE = Decimal("0.90")
 
 
 class BehaveProductSerializer(ProductSerializer):
-    """Shows ``sku`` and ``viewer``; gold members see a lower discounted price."""
+    """Shows ``sku``, ``viewer`` and ``tag_slugs``; gold members see a lower discounted price."""
 
     viewer = serializers.SerializerMethodField()
+    tag_slugs = serializers.SerializerMethodField()
 
     class Meta(ProductSerializer.Meta):
-        fields = [*ProductSerializer.Meta.fields, "sku", "viewer"]
+        fields = [*ProductSerializer.Meta.fields, "sku", "viewer", "tag_slugs"]
         read_only_fields = fields
 
     def get_discount_price(self, obj):
@@ -31,6 +32,10 @@ class BehaveProductSerializer(ProductSerializer):
     def get_viewer(self, obj):
         user = self.context["request"].user
         return user.get_username() if user.is_authenticated else None
+
+    def get_tag_slugs(self, obj):
+        # Reads the relation: the ViewSet prefetches it (with_tags()).
+        return [tag.slug for tag in obj.tags.all()]
 
 
 class BehaveProductWriteSerializer(ProductWriteSerializer):

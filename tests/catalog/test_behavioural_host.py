@@ -1,7 +1,8 @@
 """The behavioural host (``--ds=tests.settings_behave``): every read shows the host's values.
 
 Its serializer reads the request in ``get_discount_price()`` (``X-Member: gold`` pays 10 % less
-of the discounted price) and in a method field (``viewer``); its Discount applies only while
+of the discounted price) and in a method field (``viewer``), and reads ``product.tags`` in
+another (``tag_slugs``, its ViewSet adding ``with_tags()``); its Discount applies only while
 the product has ``min_stock`` units; its ViewSet hides products whose SKU is ``HIDDEN``; its
 product manager is ``catalog``. Under the other configurations this module is skipped.
 """
@@ -60,6 +61,7 @@ def test_list_shows_the_hosts_prices_fields_and_hides_its_hidden_products(api):
     assert rows["Too few"]["discount_price"] is None
     assert rows["Applies"]["viewer"] == user.get_username()
     assert rows["Applies"]["sku"] == "SKU"
+    assert rows["Applies"]["tag_slugs"] == ["t1", "t2"]
     gold = by_name(api.get(reverse(LIST), headers=GOLD).json()["results"])
     assert gold["Applies"]["discount_price"] == "16.20"
     assert gold["Too few"]["discount_price"] is None
@@ -117,6 +119,8 @@ def test_query_counts_stay_constant(api, page_size, django_assert_max_num_querie
     assert response.status_code == 200
     rows = response.json()["results"]
     assert len(rows) == page_size
+    slugs = [tag.slug for tag in sorted(category_tags, key=lambda tag: tag.name)]
+    assert all(row["tag_slugs"] == slugs for row in rows)
     # The host's rule ran on real Discount instances: stock 9 < min_stock 10 or 11 -> no price.
     assert {row["discount_price"] is None for row in rows} == {True, False}
     with django_assert_max_num_queries(3):

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
-from django.test.utils import isolate_apps, override_settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, isolate_apps, override_settings
 from django.urls import clear_url_caches, reverse
 from rest_framework.test import APIClient
 
@@ -129,7 +130,10 @@ def test_catalog_page_blocks_run(tmp_path, monkeypatch, unload):
 
 
 @pytest.mark.django_db
-def test_extending_page_blocks_run(tmp_path, monkeypatch, unload):
+def test_extending_page_blocks_run(
+    tmp_path, monkeypatch, unload, django_capture_on_commit_callbacks
+):
+    on_commit = django_capture_on_commit_callbacks
     modules = host_modules("extending-catalog.rst")
     loaded = load_package(tmp_path, monkeypatch, "docs_extending", modules)
     models = loaded["models"]
@@ -146,11 +150,24 @@ def test_extending_page_blocks_run(tmp_path, monkeypatch, unload):
             real = get_product_model()
             if not any(f.name == "sku" for f in real._meta.get_fields()):
                 return  # this configuration's Product has no sku to show or filter on
-            shown = make_product(name="Shown", sku="A-1")
+            shown = make_product(name="Shown", sku="A-1", tags=["b-tag", "a-tag"])
             make_product(name="No SKU", sku="")
             api = APIClient()
-            rows = api.get(reverse("shopkit-product-list")).json()["results"]
-            assert [(r["name"], r["sku"]) for r in rows] == [("Shown", "A-1")]
+            api.force_authenticate(make_user())  # signed in: no cached response
+            with CaptureQueriesContext(connection) as one:
+                rows = api.get(reverse("shopkit-product-list")).json()["results"]
+            assert [(r["name"], r["sku"], r["tag_slugs"]) for r in rows] == [
+                ("Shown", "A-1", ["a-tag", "b-tag"])
+            ]
+            # The relation the serializer reads is prefetched: more products, same queries.
+            with on_commit(execute=True):  # a new catalog version: the count is redone
+                for i in range(5):
+                    make_product(name=f"More {i}", sku=f"M-{i}", tags=["a-tag", f"tag-{i}"])
+            with CaptureQueriesContext(connection) as six:
+                rows = api.get(reverse("shopkit-product-list")).json()["results"]
+            assert len(rows) == 6
+            assert all(len(r["tag_slugs"]) == 2 for r in rows)
+            assert len(six) == len(one)
             assert api.get(reverse("shopkit-product-list"), {"search": "A-1"}).json()["count"] == 1
             # The write serializer's validate(): featured products need a SKU.
             staff = make_user(is_staff=True)

@@ -41,6 +41,10 @@ class BehaveProductQuerySet(ProductQuerySet):
     def cheap(self):
         return self.filter(price__lt=10)
 
+    def for_listing(self):
+        # The host's serializer reads product.tags (tag_slugs): every listing prefetches them.
+        return super().for_listing().with_tags()
+
 
 class Product(AbstractProduct):
     # Products the host hides from its API carry this SKU (see BehaveProductViewSet).

@@ -34,7 +34,7 @@ class BehaveProductSerializer(ProductSerializer):
         return user.get_username() if user.is_authenticated else None
 
     def get_tag_slugs(self, obj):
-        # Reads the relation: the ViewSet prefetches it (with_tags()).
+        # Reads the relation: the host's for_listing() prefetches it (with_tags()).
         return [tag.slug for tag in obj.tags.all()]
 
 

@@ -1,5 +1,4 @@
-"""The behavioural host's product ViewSet: hides products, prefetches the tags its serializer
-reads, caches per what it reads."""
+"""The behavioural host's product ViewSet: hides products, caches per what it reads."""
 
 from django_shopkit.catalog.views import ProductViewSet
 
@@ -15,8 +14,7 @@ class BehaveProductViewSet(ProductViewSet):
     search_fields = [*ProductViewSet.search_fields, "sku"]
 
     def get_queryset(self):
-        # The serializer reads product.tags: one prefetch for the whole page.
-        queryset = super().get_queryset().with_tags()
+        queryset = super().get_queryset()
         if not self.request.user.is_staff:
             queryset = queryset.exclude(sku=HIDDEN_SKU)
         return queryset

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.urls import resolve, reverse
 from django.utils import timezone
 from rest_framework import serializers
@@ -12,6 +13,15 @@ from tests.factories import make_category, make_discount, make_product, make_rev
 
 LIST = "shopkit-product-list"
 DETAIL = "shopkit-product-detail"
+
+
+def listing_queries():
+    """Return the queries a page of products runs: its rows, and its tags where prefetched.
+
+    The behavioural host's serializer reads ``product.tags`` and its ``for_listing()``
+    prefetches them; the other configurations show the stored ``tag_names`` only.
+    """
+    return 2 if apps.is_installed("tests.behaveshop") else 1
 
 
 def registered_product_viewset():

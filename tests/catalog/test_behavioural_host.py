@@ -2,9 +2,10 @@
 
 Its serializer reads the request in ``get_discount_price()`` (``X-Member: gold`` pays 10 % less
 of the discounted price) and in a method field (``viewer``), and reads ``product.tags`` in
-another (``tag_slugs``, its ViewSet adding ``with_tags()``); its Discount applies only while
-the product has ``min_stock`` units; its ViewSet hides products whose SKU is ``HIDDEN``; its
-product manager is ``catalog``. Under the other configurations this module is skipped.
+another (``tag_slugs``, its ``for_listing()`` adding ``with_tags()``); its Discount applies
+only while the product has ``min_stock`` units; its ViewSet hides products whose SKU is
+``HIDDEN``; its product manager is ``catalog``. Under the other configurations this module is
+skipped.
 """
 
 from decimal import Decimal

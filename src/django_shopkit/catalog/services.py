@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Subquery
@@ -211,8 +212,9 @@ class CatalogService:
         batch = list(locked)
         names: dict[int, list[str]] = {product.pk: [] for product in batch}
         # The tag model's default manager keeps its Meta.ordering: names come in tag order.
-        links = get_tag_model()._default_manager.filter(products__in=ids)
-        for product_id, name in links.values_list("products", "name"):
+        tags: Any = get_tag_model()._default_manager
+        links = tags.filter(products__in=list(names)).values_list("products", "name")
+        for product_id, name in links:
             names[product_id].append(name)
         changed = []
         for product in batch:

@@ -6,11 +6,18 @@ the host's concrete models, found through the loading helpers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import (
+    ModelSignal,
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+)
 
 from django_shopkit.catalog.cache import invalidate_categories, invalidate_products
 from django_shopkit.catalog.services import get_catalog_service
@@ -131,7 +138,11 @@ def connect_handlers() -> None:
                 sender=model,
                 dispatch_uid=f"shopkit-catalog-{model._meta.label_lower}-{receiver.__name__}",
             )
-    tag_receivers = [(post_save, tag_saved), (pre_delete, tag_deleting), (post_delete, tag_deleted)]
+    tag_receivers: list[tuple[ModelSignal, Callable[..., None]]] = [
+        (post_save, tag_saved),
+        (pre_delete, tag_deleting),
+        (post_delete, tag_deleted),
+    ]
     for signal, receiver in tag_receivers:
         signal.connect(
             receiver,

@@ -166,6 +166,14 @@ def spread_creation_times():
             cursor.execute("ANALYZE")
 
 
+def analyze():
+    """Give the planner statistics of the tables bulk inserts grew, as autovacuum would."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def build_data(count):
     from django.db import connection
 
@@ -173,6 +181,7 @@ def build_data(count):
 
     base = build_base()
     add_products(0, count, base, reviews=True)
+    analyze()
     # bulk_create sends no signals: store the rating figures and tag names signals keep current.
     get_catalog_service().refresh_ratings()
     get_catalog_service().refresh_tag_names()
@@ -476,6 +485,7 @@ def run_uncached(args):
     if args.scale:
         t0 = time.perf_counter()
         add_products(args.products, args.scale, base, reviews=False)
+        analyze()
         get_catalog_service().refresh_tag_names()
         spread_creation_times()
         _, _, product_model, _, _ = models()

@@ -176,6 +176,13 @@ def test_extending_page_blocks_run(
             response = api.patch(url, {"sku": "", "is_featured": True}, format="json")
             assert response.status_code == 400
             assert response.json() == {"sku": ["Featured products need a SKU."]}
+            # A write answers with the host's read serializer: its fields, its method field.
+            response = api.patch(url, {"sku": "A-2"}, format="json")
+            assert response.status_code == 200, response.content
+            assert (response.json()["sku"], response.json()["tag_slugs"]) == (
+                "A-2",
+                ["a-tag", "b-tag"],
+            )
             bought = APIClient()
             bought.force_authenticate(make_user())
             response = bought.post(purchase.replace("/1/", f"/{shown.pk}/"), {"quantity": 1})

@@ -21,7 +21,7 @@ class BehaveProductSerializer(ProductSerializer):
         fields = [*ProductSerializer.Meta.fields, "sku", "viewer", "tag_slugs"]
         read_only_fields = fields
 
-    def get_discount_price(self, obj):
+    def get_discount_price(self, obj) -> str | None:
         # The everyday pattern: read the request from the context (a KeyError without one).
         request = self.context["request"]
         price = super().get_discount_price(obj)
@@ -39,8 +39,6 @@ class BehaveProductSerializer(ProductSerializer):
 
 
 class BehaveProductWriteSerializer(ProductWriteSerializer):
+    # No to_representation(): writes answer with the ViewSet's read serializer by themselves.
     class Meta(ProductWriteSerializer.Meta):
         fields = [*ProductWriteSerializer.Meta.fields, "sku"]
-
-    def to_representation(self, instance):
-        return BehaveProductSerializer(instance, context=self.context).data

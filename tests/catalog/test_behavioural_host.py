@@ -40,6 +40,10 @@ def priced_products():
     return {p.name: p for p in (applies, too_few, plain, hidden)}
 
 
+def detail_url_of(pk):
+    return reverse("shopkit-product-detail", args=[pk])
+
+
 def by_name(rows):
     return {row["name"]: row for row in rows}
 
@@ -98,6 +102,26 @@ def test_detail_featured_and_mine_show_the_hosts_values(api):
         "25.00",
         owner.get_username(),
     )
+
+
+def test_writes_answer_with_the_hosts_read_serializer(api):
+    owner = make_user()
+    api.force_authenticate(owner)
+    body = {"name": "Written", "price": "9.00", "stock": 3, "sku": "W-1"}
+    body["category"] = make_product().category_id
+    response = api.post(reverse(LIST), body, format="json", headers=GOLD)
+    assert response.status_code == 201, response.content
+    created = response.json()
+    # The host's read fields, computed for this request (no to_representation() override).
+    assert (created["sku"], created["viewer"], created["tag_slugs"]) == (
+        "W-1",
+        owner.get_username(),
+        [],
+    )
+    make_tag("t9")
+    response = api.patch(detail_url_of(created["id"]), {"tags": ["t9"]}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["tags"], response.json()["tag_slugs"]) == (["t9"], ["t9"])
 
 
 def test_anonymous_cache_varies_on_what_the_hosts_serializer_reads(api):

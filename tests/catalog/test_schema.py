@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.catalog.helpers import registered_product_viewset
+from tests.catalog.helpers import registered_product_fields, registered_product_viewset
 from tests.openapi import generate
 
 pytest.importorskip("drf_spectacular")
@@ -33,6 +33,11 @@ def generated():
     return generate(SCRIPT)
 
 
+def ref_request(operation):
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    return schema["$ref"].rsplit("/", 1)[1]
+
+
 def ref(response):
     schema = response["content"]["application/json"]["schema"]
     if schema.get("type") == "array":
@@ -51,11 +56,15 @@ def test_product_endpoints(generated):
     name = registered_product_viewset().serializer_class.__name__.removesuffix("Serializer")
     assert ref(paths["list"]["get"]["responses"]["200"]) == f"Paginated{name}List"
     assert ref(paths["detail"]["get"]["responses"]["200"]) == name
-    # Declared with shopkit's serializers (decorators on ProductViewSet).
-    assert ref(paths["mine"]["get"]["responses"]["200"]) == "PaginatedProductList"
-    assert ref(paths["featured"]["get"]["responses"]["200"]) == ["array", "Product"]
-    assert ref(paths["list"]["post"]["responses"]["201"]) == "Product"
-    assert ref(paths["detail"]["patch"]["responses"]["200"]) == "Product"
+    # What the other product responses are serialized with: the host's read serializer too.
+    assert ref(paths["mine"]["get"]["responses"]["200"]) == f"Paginated{name}List"
+    assert ref(paths["featured"]["get"]["responses"]["200"]) == ["array", name]
+    assert ref(paths["list"]["post"]["responses"]["201"]) == name
+    assert ref(paths["detail"]["patch"]["responses"]["200"]) == name
+    assert ref(paths["detail"]["put"]["responses"]["200"]) == name
+    # Writes take the host's write serializer.
+    write = registered_product_viewset().write_serializer_class.__name__
+    assert ref_request(paths["list"]["post"]) == write.removesuffix("Serializer")
     assert ref(paths["reviews"]["get"]["responses"]["200"]) == "PaginatedReviewList"
     assert ref(paths["reviews"]["post"]["responses"]["201"]) == "Review"
     params = {p["name"] for p in paths["list"]["get"]["parameters"]}
@@ -71,8 +80,10 @@ def test_category_and_tag_endpoints(generated):
 
 
 def test_product_fields(generated):
-    product = generated["components"]["Product"]["properties"]
-    assert set(product) == {
+    name = registered_product_viewset().serializer_class.__name__.removesuffix("Serializer")
+    product = generated["components"][name]["properties"]
+    assert set(product) == set(registered_product_fields())
+    assert set(product) >= {
         "id", "name", "slug", "description", "price", "discount_price", "stock", "category",
         "category_name", "tags", "average_rating", "review_count", "is_featured", "created_at",
     }  # fmt: skip

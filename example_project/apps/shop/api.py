@@ -21,13 +21,10 @@ class ShopProductSerializer(ProductSerializer):
 
 
 class ShopProductWriteSerializer(ProductWriteSerializer):
-    """Shopkit's product writes plus ``brand``; answers with :class:`ShopProductSerializer`."""
+    """Shopkit's product writes plus ``brand``; they answer with the ViewSet's read serializer."""
 
     class Meta(ProductWriteSerializer.Meta):
         fields = [*ProductWriteSerializer.Meta.fields, "brand"]
-
-    def to_representation(self, instance):
-        return ShopProductSerializer(instance, context=self.context).to_representation(instance)
 
 
 class ShopProductFilter(ProductFilter):

@@ -138,7 +138,7 @@ class _TagSlugField(serializers.SlugRelatedField[Any]):
 
 
 class ProductWriteSerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):
-    """Create and update a product; responses use :class:`ProductSerializer`.
+    """Create and update a product; responses use the view's read serializer.
 
     An update writes only the columns the request names (``save(update_fields=...)``), never
     a ``stock``, ``average_rating`` or ``review_count`` read before: checkouts and reviews
@@ -279,8 +279,20 @@ class ProductWriteSerializer(NoControlCharactersMixin, serializers.ModelSerializ
             ) from None
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        """Return the saved product as :class:`ProductSerializer` shows it."""
-        return ProductSerializer(instance, context=self.context).to_representation(instance)
+        """Return the saved product as the view's read serializer shows it.
+
+        That is the view's ``get_read_serializer_class()`` (your ``serializer_class`` when you
+        swap the ViewSet's), or :class:`ProductSerializer` used without such a view.
+        """
+        view = self.context.get("view")
+        get_read_serializer_class = getattr(view, "get_read_serializer_class", None)
+        read_class: type[serializers.BaseSerializer[Any]] = (
+            get_read_serializer_class() if get_read_serializer_class else ProductSerializer
+        )
+        shown: dict[str, Any] = read_class(instance, context=self.context).to_representation(
+            instance
+        )
+        return shown
 
 
 class CategorySerializer(NoControlCharactersMixin, serializers.ModelSerializer[Any]):

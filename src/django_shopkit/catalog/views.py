@@ -44,7 +44,7 @@ from django_shopkit.catalog.filters import (
 )
 from django_shopkit.catalog.permissions import IsOwnerOrReadOnly, IsStaffOrReadOnly
 from django_shopkit.catalog.querysets import categories_with_product_count
-from django_shopkit.catalog.schema import extend_schema
+from django_shopkit.catalog.schema import extend_schema, product_schema
 from django_shopkit.catalog.serializers import (
     CategorySerializer,
     PopularCategorySerializer,
@@ -80,6 +80,7 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
     """
 
     serializer_class = ProductSerializer
+    schema = product_schema()
     #: Serializer of ``create``, ``update`` and ``partial_update``.
     write_serializer_class: type[serializers.Serializer[Any]] = ProductWriteSerializer
     #: Serializer of the ``reviews`` action.
@@ -209,29 +210,29 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
             return self.write_serializer_class
         if self.action == "reviews":
             return self.review_serializer_class
+        return self.get_read_serializer_class()
+
+    def get_read_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        """Return the serializer that shows products: on reads, and in answers to writes."""
         return self.serializer_class
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         """Record the signed-in user as the product's owner."""
         serializer.save(created_by=self.request.user)
 
-    # Writes answer with the read representation; tell the schema so.
-    @extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer})
+    # The three writes are DRF's; their docstrings describe the operations in the schema.
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create a product owned by the signed-in user."""
         return super().create(request, *args, **kwargs)
 
-    @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Change a product (owner or staff)."""
         return super().update(request, *args, **kwargs)
 
-    @extend_schema(request=ProductWriteSerializer, responses=ProductSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Change some fields of a product (owner or staff)."""
         return super().partial_update(request, *args, **kwargs)
 
-    @extend_schema(responses=ProductSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def featured(self, request: Request) -> Response:
         """Return the featured products, serialized for this request.
@@ -246,7 +247,6 @@ class ProductViewSet(viewsets.ModelViewSet[Any]):
         )
         return Response(self.get_serializer(products, many=True).data)
 
-    @extend_schema(responses=ProductSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="mine", permission_classes=[IsAuthenticated])
     def mine(self, request: Request) -> Response:
         """Return the products the signed-in user created, active or not, paginated."""

@@ -58,27 +58,25 @@ def product_tags_changed(
     pk_set: set[Any] | None,
     **kwargs: Any,
 ) -> None:
-    """Store the tag names of the products whose tags changed; invalidate cached products.
+    """Store the tag names of the products whose tags changed.
 
     ``product.tags.add()`` (and ``remove``, ``clear``, ``set``) refreshes that product's
     ``tag_names``, in the database and on ``instance``; ``tag.products.add()`` and the other
-    reverse changes refresh each product named.
+    reverse changes refresh each product named. The refresh invalidates cached products when
+    a name list changed (the tags a product has are what its names say).
     """
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
             get_catalog_service().refresh_tag_names([instance.pk])
             instance.refresh_from_db(fields=["tag_names"])
-            invalidate_products()
         return
     if action == "pre_clear":
         # post_clear names no product: remember the tag's products while they are linked.
         setattr(instance, _TAGGED_PRODUCTS, _product_ids_of(instance))
     elif action in ("post_add", "post_remove"):
         get_catalog_service().refresh_tag_names(pk_set or ())
-        invalidate_products()
     elif action == "post_clear":
         get_catalog_service().refresh_tag_names(_take_tagged_products(instance))
-        invalidate_products()
 
 
 def tag_saved(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ tags every way Django allows and read the column back from the database.
 
 import re
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from django_shopkit.catalog.services import get_catalog_service
 from django_shopkit.loading import get_product_model, get_tag_model
-from tests.factories import make_category, make_product, make_tag, make_user
+from tests.factories import make_category, make_product, make_review, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -50,37 +51,67 @@ def test_adding_removing_and_clearing_a_products_tags():
     assert stored(product) == product.tag_names == []
 
 
-def test_changing_a_tags_products():
+def test_changing_a_tags_products(django_capture_on_commit_callbacks):
+    on_commit = django_capture_on_commit_callbacks
     first, second, third = make_product(), make_product(), make_product(tags=["sale"])
     tag = make_tag("new")
-    tag.products.add(first, second)
+    # From the tag's side, the products are refreshed once the change commits.
+    with on_commit() as callbacks:
+        tag.products.add(first, second)
+    assert (stored(first), stored(second)) == ([], [])  # not before
+    for callback in callbacks:
+        callback()
     assert (stored(first), stored(second), stored(third)) == (["new"], ["new"], ["sale"])
-    tag.products.remove(first)
+    with on_commit(execute=True):
+        tag.products.remove(first)
     assert (stored(first), stored(second)) == ([], ["new"])
-    tag.products.add(third)
-    tag.products.clear()
+    with on_commit(execute=True):
+        tag.products.add(third)
+        tag.products.clear()
     assert (stored(first), stored(second), stored(third)) == ([], [], ["sale"])
 
 
-def test_renaming_a_tag_renames_it_on_its_products():
+def test_renaming_a_tag_renames_it_on_its_products(django_capture_on_commit_callbacks):
     tagged, other = make_product(tags=["old", "z"]), make_product(tags=["z"])
     tag = get_tag_model()._default_manager.get(name="old")
     tag.name = "zz top"
-    tag.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.save()
     assert stored(tagged) == ["z", "zz top"]
     assert stored(other) == ["z"]
     # A save that leaves the name alone writes no product.
     tag.slug = "another-slug"
-    with CaptureQueriesContext(connection) as ctx:
+    with (
+        CaptureQueriesContext(connection) as ctx,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         tag.save(update_fields=["slug"])
     assert not [q for q in ctx.captured_queries if get_product_model()._meta.db_table in q["sql"]]
 
 
-def test_deleting_tags_drops_their_names():
+def test_deleting_tags_drops_their_names(django_capture_on_commit_callbacks):
     product = make_product(tags=["a", "b", "c"])
-    get_tag_model()._default_manager.get(name="a").delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        get_tag_model()._default_manager.get(name="a").delete()
     assert stored(product) == ["b", "c"]
-    get_tag_model()._default_manager.filter(name__in=["b", "c"]).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        get_tag_model()._default_manager.filter(name__in=["b", "c"]).delete()
+    assert stored(product) == []
+
+
+def test_saving_a_stale_product_keeps_the_stored_aggregates(django_capture_on_commit_callbacks):
+    product = make_product(name="Stale")
+    stale = get_product_model()._default_manager.get(pk=product.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tag("fresh").products.add(product)
+    make_review(product, rating=4)
+    stale.price = Decimal("2.00")
+    stale.save()  # loaded before the tag and the review: its own figures are stale
+    saved = get_product_model()._default_manager.get(pk=product.pk)
+    assert (saved.price, saved.tag_names) == (Decimal("2.00"), ["fresh"])
+    assert (saved.review_count, saved.average_rating) == (1, Decimal("4.00"))
+    # Named in update_fields, they are written as given.
+    stale.save(update_fields=["tag_names"])
     assert stored(product) == []
 
 

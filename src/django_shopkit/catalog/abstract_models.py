@@ -26,6 +26,7 @@ from django_shopkit.money import quantize
 
 __all__ = [
     "REVIEW_EXISTS_MESSAGE",
+    "STORED_AGGREGATES",
     "AbstractCategory",
     "AbstractDiscount",
     "AbstractProduct",
@@ -38,6 +39,10 @@ _SLUG_RETRIES = 3
 
 #: The error of a second review of one product by one user (the unique constraint's).
 REVIEW_EXISTS_MESSAGE = _("You have already reviewed this product.")
+
+#: Product columns kept current from other rows; a product's own ``save()`` never writes them
+#: back unless ``update_fields`` names them.
+STORED_AGGREGATES = frozenset({"average_rating", "review_count", "tag_names"})
 
 
 class SluggedModel(models.Model):
@@ -196,6 +201,26 @@ class AbstractProduct(SluggedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; an update without ``update_fields`` leaves the stored aggregates alone.
+
+        ``average_rating``, ``review_count`` and ``tag_names`` are kept current from the
+        reviews and the tags: writing back the values this instance was loaded with would undo
+        a review or a tag change committed meanwhile. Name them in ``update_fields`` to write
+        them.
+        """
+        updating = not (self._state.adding or args or kwargs.get("force_insert"))
+        if updating and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name not in STORED_AGGREGATES
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
 
 class AbstractReview(models.Model):

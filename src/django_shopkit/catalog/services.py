@@ -187,8 +187,9 @@ class CatalogService:
         tag changes committed at once both end up in the stored names. Returns the products
         updated.
         """
-        product_model = get_product_model()
-        products = product_model._default_manager.order_by("pk")
+        # The base manager: a host's default manager may hide products (a soft delete) whose
+        # names must stay right for when they are shown again.
+        products = get_product_model()._base_manager.order_by("pk")
         if product_ids is None:
             ids = list(products.values_list("pk", flat=True))
         else:
@@ -204,7 +205,7 @@ class CatalogService:
     def _refresh_tag_names_batch(self, ids: list[int]) -> int:
         product_model = get_product_model()
         locked = (
-            product_model._default_manager.filter(pk__in=ids)
+            product_model._base_manager.filter(pk__in=ids)
             .select_for_update()
             .order_by("pk")
             .only("pk", "tag_names")
@@ -222,7 +223,7 @@ class CatalogService:
                 product.tag_names = names[product.pk]
                 changed.append(product)
         if changed:
-            product_model._default_manager.bulk_update(changed, ["tag_names"])
+            product_model._base_manager.bulk_update(changed, ["tag_names"])
         return len(changed)
 
 

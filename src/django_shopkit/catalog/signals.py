@@ -6,10 +6,12 @@ the host's concrete models, found through the loading helpers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import (
     ModelSignal,
@@ -62,8 +64,9 @@ def product_tags_changed(
 
     ``product.tags.add()`` (and ``remove``, ``clear``, ``set``) refreshes that product's
     ``tag_names``, in the database and on ``instance``; ``tag.products.add()`` and the other
-    reverse changes refresh each product named. The refresh invalidates cached products when
-    a name list changed (the tags a product has are what its names say).
+    reverse changes refresh each product named once the transaction commits (see
+    :func:`_refresh_after_commit`). The refresh invalidates cached products when a name list
+    changed (the tags a product has are what its names say).
     """
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
@@ -72,29 +75,40 @@ def product_tags_changed(
         return
     if action == "pre_clear":
         # post_clear names no product: remember the tag's products while they are linked.
-        setattr(instance, _TAGGED_PRODUCTS, _product_ids_of(instance))
+        setattr(instance, _TAGGED_PRODUCTS, _locked_product_ids_of(instance))
     elif action in ("post_add", "post_remove"):
-        get_catalog_service().refresh_tag_names(pk_set or ())
+        _refresh_after_commit(pk_set or ())
     elif action == "post_clear":
-        get_catalog_service().refresh_tag_names(_take_tagged_products(instance))
+        _refresh_after_commit(_take_tagged_products(instance))
 
 
 def tag_saved(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
-    """Store the new name in the tag's products' ``tag_names`` after a tag is renamed."""
+    """Store a renamed tag's name in its products' ``tag_names`` once the save commits."""
     fields = kwargs.get("update_fields")
     if created or kwargs.get("raw") or (fields is not None and "name" not in fields):
         return
-    get_catalog_service().refresh_tag_names(_product_ids_of(instance))
+    _refresh_after_commit(_product_ids_of(instance))
 
 
 def tag_deleting(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """Remember a tag's products before it is deleted (its links go with it)."""
-    setattr(instance, _TAGGED_PRODUCTS, _product_ids_of(instance))
+    setattr(instance, _TAGGED_PRODUCTS, _locked_product_ids_of(instance))
 
 
 def tag_deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    """Drop a deleted tag's name from its products' ``tag_names``."""
-    get_catalog_service().refresh_tag_names(_take_tagged_products(instance))
+    """Drop a deleted tag's name from its products' ``tag_names`` once the delete commits."""
+    _refresh_after_commit(_take_tagged_products(instance))
+
+
+def _refresh_after_commit(product_ids: Iterable[int]) -> None:
+    # A change made from the tag's side (a reverse add, remove or clear, a rename, deleting
+    # tags) can touch many products, in several steps of one transaction: refreshing them in
+    # it would lock their rows out of primary-key order, against checkouts that lock in order
+    # (a deadlock). After the commit, each refresh is a transaction of its own, in order.
+    ids = list(product_ids)
+    if ids:
+        refresh = get_catalog_service().refresh_tag_names
+        transaction.on_commit(partial(refresh, ids), robust=True)
 
 
 def _take_tagged_products(tag: Model) -> list[int]:
@@ -103,7 +117,16 @@ def _take_tagged_products(tag: Model) -> list[int]:
 
 
 def _product_ids_of(tag: Model) -> list[int]:
-    return list(tag.products.values_list("pk", flat=True))  # type: ignore[attr-defined]
+    # The base manager: a host's default manager may hide products that still carry the tag.
+    products = get_product_model()._base_manager.filter(tags=tag.pk)
+    return list(products.values_list("pk", flat=True))
+
+
+def _locked_product_ids_of(tag: Model) -> list[int]:
+    # Lock the tag first: a link added meanwhile would be cleared or deleted with the others
+    # while missing from the ids (its product keeping the name); with the lock, it waits.
+    list(type(tag)._base_manager.select_for_update().filter(pk=tag.pk).values_list("pk"))
+    return _product_ids_of(tag)
 
 
 def review_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
